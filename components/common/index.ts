@@ -1,0 +1,4 @@
+export * from "./errors";
+export * from "./dns";
+export * from "./duration";
+export * from "./clock";

@@ -1,0 +1,27 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "out/**", "node_modules/**", "examples/*/worker/**", "**/*.js", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Pulumi outputs must never be interpolated into strings (they print a warning, not a value).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "TemplateLiteral > MemberExpression[property.name=/^(certPem|privateKeyPem|id|urn)$/]",
+          message: "Use pulumi.interpolate or .apply(); an Output in a template literal renders as a warning string.",
+        },
+      ],
+    },
+  },
+);

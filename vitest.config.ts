@@ -1,0 +1,18 @@
+import * as path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "edge-mtls/engine": path.resolve(__dirname, "engine/index.ts"),
+      "edge-mtls": path.resolve(__dirname, "components/index.ts"),
+    },
+  },
+  test: {
+    include: ["test/**/*.test.ts", "components/**/*.test.ts", "engine/**/*.test.ts"],
+    // Each file gets its own process: the Pulumi runtime keeps global state.
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
