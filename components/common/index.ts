@@ -2,3 +2,4 @@ export * from "./errors";
 export * from "./dns";
 export * from "./duration";
 export * from "./clock";
+export * from "./x509";

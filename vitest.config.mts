@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     alias: {
-      "edge-mtls/engine": path.resolve(__dirname, "engine/index.ts"),
-      "edge-mtls": path.resolve(__dirname, "components/index.ts"),
+      "edge-mtls/engine": path.resolve(import.meta.dirname, "engine/index.ts"),
+      "edge-mtls": path.resolve(import.meta.dirname, "components/index.ts"),
     },
   },
   test: {

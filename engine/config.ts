@@ -1,0 +1,80 @@
+/**
+ * Reads a stack's configuration the way the Pulumi CLI does: `Pulumi.<stack>.yaml`'s
+ * `config:` map, keys namespaced `<namespace>:<key>` (un-namespaced keys belong to the
+ * project), structured values passed as JSON, and `secure:` values treated as secrets.
+ * The CLI would decrypt a secure value; offline there is no key, so the value becomes a
+ * placeholder that is still marked secret — the program sees a secret of the right shape.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+export interface StackConfig {
+  /** Namespaced key → value as the Pulumi runtime expects it (strings; structured values JSON-encoded). */
+  readonly values: Record<string, string>;
+  /** Namespaced keys whose values are secrets. */
+  readonly secretKeys: string[];
+  /** The file read, for error messages. */
+  readonly file?: string;
+}
+
+/** The placeholder that stands for an encrypted config value offline. */
+export function securePlaceholder(key: string): string {
+  return `offline-secret-placeholder-${key.replace(/[^a-zA-Z0-9]+/g, "-")}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+  return isObject(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
+}
+
+/** Replaces secure leaves inside structured values with placeholders, collecting whether any were found. */
+function scrub(v: unknown, key: string, found: { secret: boolean }): unknown {
+  if (isSecure(v)) {
+    found.secret = true;
+    return securePlaceholder(key);
+  }
+  if (Array.isArray(v)) return v.map((x) => scrub(x, key, found));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, `${key}.${k}`, found)]));
+  return v;
+}
+
+/** Turns a parsed `config:` map into runtime config. */
+export function toRuntimeConfig(config: Record<string, unknown>, project: string, file?: string): StackConfig {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, rawValue] of Object.entries(config)) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    const found = { secret: false };
+    const value = scrub(rawValue, key, found);
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (found.secret) secretKeys.push(key);
+  }
+  return { values, secretKeys, file };
+}
+
+/** Reads `Pulumi.<stack>.yaml` from `projectDir`. A missing file is an empty config. */
+export function readStackConfig(projectDir: string, stack: string, project: string): StackConfig {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return { values: {}, secretKeys: [], file };
+  const doc = parse(fs.readFileSync(file, "utf8")) as unknown;
+  const config = isObject(doc) && isObject(doc.config) ? doc.config : {};
+  return toRuntimeConfig(config, project, file);
+}
+
+/** Reads the project name from `Pulumi.yaml`. */
+export function readProjectName(projectDir: string): string {
+  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  if (!isObject(doc) || typeof doc.name !== "string") throw new Error(`${path.join(projectDir, "Pulumi.yaml")}: missing project name`);
+  return doc.name;
+}
+
+/** Reads the program entry (`main`) from `Pulumi.yaml`, default `index.ts`. */
+export function readProjectMain(projectDir: string): string {
+  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  const main = isObject(doc) && typeof doc.main === "string" ? doc.main : "index.ts";
+  return path.resolve(projectDir, main);
+}
