@@ -124,7 +124,7 @@ export class OfflineMonitor {
         outputs: {},
         secretPaths: [...secretPaths],
         unknownPaths: [...unknownPaths],
-        protect: req.hasProtect() ? req.getProtect() : false,
+        protect: req.hasProtect() ? req.getProtect() === true : false,
         dependencies: req.getDependenciesList(),
         replacementTrigger,
         ignoreChanges: req.getIgnorechangesList(),
@@ -240,7 +240,7 @@ export class OfflineMonitor {
     }
   }
 
-  async invoke(req: resproto.ResourceInvokeRequest, callback: Callback<resproto.InvokeResponse>): Promise<void> {
+  async invoke(req: resproto.ResourceInvokeRequest, callback: Callback<resproto.ResourceInvokeResponse>): Promise<void> {
     try {
       const tok = req.getTok();
       const args = decode(req.getArgs()?.toJavaScript() ?? {}, "", [], []) as Record<string, unknown>;
@@ -255,7 +255,7 @@ export class OfflineMonitor {
         if (!answer) throw new Error(`offline engine: no simulation for provider function ${tok}`);
         result = await answer;
       }
-      const response = new resproto.InvokeResponse();
+      const response = new resproto.ResourceInvokeResponse();
       response.setReturn(structproto.Struct.fromJavaScript(encode(result, "", [], []) as Record<string, structproto.JavaScriptValue>));
       callback(null, response);
     } catch (err) {

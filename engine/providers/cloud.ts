@@ -46,7 +46,7 @@ function mtlsCertificateMetadata(pem: unknown): Record<string, unknown> {
   if (typeof pem !== "string") return {};
   try {
     const cert = new x509.X509Certificate(pem);
-    return { issuer: cert.issuer, serialNumber: cert.serialNumber, signature: cert.signatureAlgorithm.name, expiresOn: cert.notAfter.toISOString() };
+    return { issuer: cert.issuer, serialNumber: cert.serialNumber, signature: (cert.signatureAlgorithm as { name?: string }).name, expiresOn: cert.notAfter.toISOString() };
   } catch {
     return {};
   }

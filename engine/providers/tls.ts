@@ -6,6 +6,11 @@
  */
 import * as crypto from "node:crypto";
 import { x509 } from "../../components/common/x509";
+type WebCrypto = typeof crypto.webcrypto;
+type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
+type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
+type SigningAlgorithm = Parameters<WebCrypto["subtle"]["sign"]>[0];
+
 import type { CreateContext, CreateResult, SimulatedProvider } from "./types";
 
 /** allowed_uses → KeyUsage bits (terraform-provider-tls internal/provider/common_cert.go `keyUsages`). */
@@ -66,8 +71,8 @@ interface KeyInfo {
   algorithm: "RSA" | "ECDSA" | "ED25519";
   key: crypto.KeyObject;
   /** WebCrypto parameters for signing with this key. */
-  sign: RsaHashedImportParams | EcKeyImportParams | Algorithm;
-  signing: Algorithm | EcdsaParams | RsaHashedImportParams;
+  sign: SignParams;
+  signing: SigningAlgorithm;
 }
 
 function keyInfo(privateKeyPem: string): KeyInfo {
@@ -78,7 +83,7 @@ function keyInfo(privateKeyPem: string): KeyInfo {
         algorithm: "RSA",
         key,
         sign: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-        signing: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as RsaHashedImportParams,
+        signing: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as SigningAlgorithm,
       };
     case "ec": {
       const curve = Object.values(CURVES).find((c) => c.node === key.asymmetricKeyDetails?.namedCurve);
@@ -87,7 +92,7 @@ function keyInfo(privateKeyPem: string): KeyInfo {
         algorithm: "ECDSA",
         key,
         sign: { name: "ECDSA", namedCurve: curve.web },
-        signing: { name: "ECDSA", hash: curve.hash } as EcdsaParams,
+        signing: { name: "ECDSA", hash: curve.hash } as SigningAlgorithm,
       };
     }
     case "ed25519":
@@ -97,12 +102,12 @@ function keyInfo(privateKeyPem: string): KeyInfo {
   }
 }
 
-async function cryptoKeys(info: KeyInfo): Promise<CryptoKeyPair> {
+async function cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
   const subtle = crypto.webcrypto.subtle;
   const pkcs8 = info.key.export({ type: "pkcs8", format: "der" });
   const spki = crypto.createPublicKey(info.key).export({ type: "spki", format: "der" });
-  const privateKey = (await subtle.importKey("pkcs8", pkcs8, info.sign, false, ["sign"])) as unknown as CryptoKey;
-  const publicKey = (await subtle.importKey("spki", spki, info.sign, true, ["verify"])) as unknown as CryptoKey;
+  const privateKey = await subtle.importKey("pkcs8", pkcs8, info.sign, false, ["sign"]);
+  const publicKey = await subtle.importKey("spki", spki, info.sign, true, ["verify"]);
   return { privateKey, publicKey };
 }
 
@@ -245,7 +250,7 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
 
 async function ski(publicKey: CryptoKey | x509.PublicKey): Promise<x509.SubjectKeyIdentifierExtension> {
   // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID does.
-  return x509.SubjectKeyIdentifierExtension.create(publicKey as CryptoKey);
+  return x509.SubjectKeyIdentifierExtension.create(publicKey as never);
 }
 
 function serialNumber(): string {
@@ -348,7 +353,8 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
   const keySpki = crypto.createPublicKey(caInfo.key).export({ type: "spki", format: "der" }).toString("hex");
   if (caSpki !== keySpki) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
   const v = validity(inputs, ctx.now);
-  const sanFromCsr = csr.getExtension(x509.SubjectAlternativeNameExtension);
+  const sanRaw = csr.getExtension("2.5.29.17");
+  const sanFromCsr = sanRaw ? new x509.SubjectAlternativeNameExtension(sanRaw.rawData) : undefined;
   const extensions: x509.Extension[] = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))];
   if (sanFromCsr) {
     const subjectEmpty = csr.subjectName.toString() === "";

@@ -1,0 +1,5 @@
+/**
+ * edge-mtls: zero-trust TLS from the public edge to the pod, as Pulumi components.
+ */
+export * from "./common";
+export * from "./internal-ca";

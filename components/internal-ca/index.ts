@@ -1,0 +1,7 @@
+export * from "./types";
+export { InternalCA, trustBundle, type InternalCAArgs } from "./internal-ca";
+export { IssuedCertificate } from "./issued-certificate";
+export { tlsSecret, caBundleSecret, caBundleConfigMap, type KubernetesTarget } from "./kubernetes";
+export { rotationGeneration, nextRotation } from "./rotation";
+export { allowedUses, privateKeyArgs, KEY_ALGORITHMS, defaultLeafAlgorithm } from "./profile";
+export { singleCaCertificateProblem, splitPem } from "./validate";
