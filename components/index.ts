@@ -3,3 +3,4 @@
  */
 export * from "./common";
 export * from "./internal-ca";
+export * from "./cert-manager";

@@ -11,6 +11,6 @@ import "reflect-metadata";
 import * as crypto from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(crypto.webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export { x509 };
