@@ -4,3 +4,5 @@
 export * from "./common";
 export * from "./internal-ca";
 export * from "./cert-manager";
+export * from "./traefik";
+export * from "./api-shield";

@@ -6,3 +6,4 @@
 export { runProgram, runStack, PlanResult, type RunOptions, type StackRunOptions, type RecordedResource, type Op } from "./run";
 export { readStackConfig, toRuntimeConfig, securePlaceholder, type StackConfig } from "./config";
 export { unwrap, isSecretOutput } from "./outputs";
+export { renderPlan, renderPlanMarkdown, redact, REDACTED } from "./render";

@@ -166,6 +166,10 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     const plain = stackRes?.outputs ?? (outputs as Record<string, unknown>);
     return new PlanResult(project, stack, preview, now, [...monitor.resources.values(), ...monitor.deletes()], plain, secretOutputs, warnings, monitor.errors);
   } finally {
+    // A program that throws leaves the runtime's own promises for the half-built stack
+    // rejected; they surface as unhandled rejections a few ticks later. Absorb them here so
+    // they cannot fail the next run in the same process.
+    await new Promise((r) => setTimeout(r, 25));
     process.off("unhandledRejection", onUnhandled);
     console.warn = origWarn;
     console.error = origError;

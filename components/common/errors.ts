@@ -47,3 +47,26 @@ export function argChecker(component: string, instance: string): ArgChecker {
 export function q(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
+
+/** One problem in a stack's configuration file. */
+export interface ConfigProblem {
+  /** The namespaced key, e.g. `edge-mtls:cloudflare.zone`. */
+  readonly key: string;
+  /** What is wrong and what is expected. */
+  readonly problem: string;
+}
+
+/**
+ * Invalid stack configuration, found before any resource is created. Each problem names
+ * the stack file, the key, and what is expected, one per line.
+ */
+export class StackConfigError extends Error {
+  override readonly name = "StackConfigError";
+  constructor(
+    /** The stack file, e.g. `Pulumi.dev.yaml`. */
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(problems.map((p) => `${file}: ${p.key}: ${p.problem}`).join("\n"));
+  }
+}

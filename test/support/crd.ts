@@ -83,8 +83,8 @@ export function validateCustomResource(obj: { apiVersion: string; kind: string; 
   const key = `${obj.apiVersion}/${obj.kind}`;
   const validate = load().get(key);
   if (!validate) throw new Error(`no upstream CRD schema for ${key}; known: ${knownKinds().join(", ")}`);
-  // metadata is validated by the API server's ObjectMeta, not the CRD schema.
-  const { metadata: _metadata, ...rest } = obj;
-  if (validate(rest)) return [];
+  // metadata is ObjectMeta, validated by the API server; the CRD schema only requires an object.
+  const candidate = { ...obj, metadata: typeof obj.metadata === "object" && obj.metadata !== null ? {} : obj.metadata };
+  if (validate(candidate)) return [];
   return (validate.errors ?? []).map((e) => `${key}${e.instancePath} ${e.message ?? ""}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
 }

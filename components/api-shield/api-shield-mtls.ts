@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudflare from "@pulumi/cloudflare";
+import { argChecker, q } from "../common/errors";
+import { mtlsRuleExpression } from "./expression";
+import { DEFAULT_BLOCK_CONTENT, DEFAULT_PATH_PREFIXES, sameAnchor, validateApiShieldMtlsArgs } from "./validate";
+import { claimZone } from "./zone-registry";
+import type { ApiProtection, ApiShieldMtlsArgs, MtlsTrustAnchor } from "./types";
+
+/** The phase of WAF custom rules (https://developers.cloudflare.com/waf/custom-rules/create-api/). */
+export const CUSTOM_RULES_PHASE = "http_request_firewall_custom";
+
+type RulesetRule = cloudflare.types.input.RulesetRule;
+
+/** The rule `ref` of a protection: stable across deployments, unique in the zone. */
+export function protectionRuleRef(protectionName: string): string {
+  return `edge_mtls_${protectionName.replace(/-/g, "_")}`;
+}
+
+/**
+ * The WAF custom rule for one protection, given the pinned issuer SKI. Pure (the component
+ * resolves the SKI first), so tests can assert the exact rule.
+ */
+export function protectionRule(p: ApiProtection, anchorLabel: string, issuerSki: string | undefined): RulesetRule {
+  const expression = mtlsRuleExpression({
+    hostnames: p.hostnames,
+    pathPrefixes: p.pathPrefixes ?? DEFAULT_PATH_PREFIXES,
+    issuerSki,
+    caseSensitivePaths: p.caseSensitivePaths ?? false,
+  });
+  return {
+    ref: protectionRuleRef(p.name),
+    description: `edge-mtls ${p.name}: client certificate from ${anchorLabel} required`,
+    expression,
+    action: "block",
+    enabled: true,
+    ...(p.response
+      ? {
+          actionParameters: {
+            response: {
+              statusCode: p.response.statusCode ?? 403,
+              contentType: p.response.contentType ?? "application/json",
+              content: p.response.content ?? DEFAULT_BLOCK_CONTENT,
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+/** Protections grouped by trust anchor: one hostname association per (zone, CA). */
+export function groupHostnamesByAnchor(args: ApiShieldMtlsArgs): { anchor: MtlsTrustAnchor; hostnames: string[] }[] {
+  const groups: { anchor: MtlsTrustAnchor; hostnames: Set<string> }[] = [];
+  for (const p of args.protections) {
+    const anchor = p.trustAnchor ?? args.trustAnchor;
+    let group = groups.find((g) => sameAnchor(g.anchor, anchor));
+    if (!group) {
+      group = { anchor, hostnames: new Set() };
+      groups.push(group);
+    }
+    for (const h of p.hostnames) group.hostnames.add(h);
+  }
+  return groups.map((g) => ({ anchor: g.anchor, hostnames: [...g.hostnames].sort() }));
+}
+
+/**
+ * API Shield mTLS for one zone: every listed API refuses requests without a client certificate
+ * that Cloudflare verified, that is not revoked, and that *our* CA issued.
+ *
+ * Creates, all `{ parent: this }`:
+ * - `${name}-waf` — the zone's single `http_request_firewall_custom` entrypoint `Ruleset`, one
+ *   blocking rule per protection (then `additionalRules`);
+ * - `${name}-hosts-${anchor.anchorName}` — one `CertificateAuthoritiesHostnameAssociations` per
+ *   trust anchor with the union of its hostnames, created after the ruleset so that a host never
+ *   asks for client certificates without a rule enforcing them.
+ *
+ * One instance per zone per program (enforced): Cloudflare has one entrypoint ruleset per zone and
+ * phase, and an association replaces its (zone, CA) hostname list — list every protected API of a
+ * zone in `protections`.
+ */
+export class ApiShieldMtls extends pulumi.ComponentResource {
+  /** Id of the zone's custom-rules entrypoint ruleset. */
+  readonly rulesetId: pulumi.Output<string>;
+  /** Rule expression of each protection, by protection name. */
+  readonly expressions: pulumi.Output<Record<string, string>>;
+  /** Hostnames associated with each trust anchor, by `anchorName`. */
+  readonly associatedHostnames: Record<string, readonly string[]>;
+
+  constructor(name: string, args: ApiShieldMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateApiShieldMtlsArgs(name, args);
+    const owner = claimZone(args.zoneName, name);
+    if (owner !== undefined) {
+      argChecker("ApiShieldMtls", name).fail(
+        "zoneName",
+        `(${q(args.zoneName)}) is already managed by ApiShieldMtls ${q(owner)}: a zone has one custom-rules entrypoint ruleset, so list all of its protected APIs in that component's protections`,
+      );
+    }
+    super("edge-mtls:api-shield:ApiShieldMtls", name, {}, opts);
+
+    const rules = args.protections.map((p) => {
+      const anchor = p.trustAnchor ?? args.trustAnchor;
+      return anchor.issuerSki.apply((ski) => {
+        if (ski === undefined) {
+          void pulumi.log.warn(
+            `ApiShieldMtls ${q(name)}: protection ${q(p.name)} trusts ${anchor.label} without its SKI, so any CA associated with ${p.hostnames.join(", ")} is accepted; pass cloudflareManagedCa({ issuerSki })`,
+            this,
+          );
+        }
+        return protectionRule(p, anchor.label, ski);
+      });
+    });
+    const allRules = pulumi
+      .all([pulumi.all(rules), pulumi.output(args.additionalRules ?? [])])
+      .apply(([own, extra]) => [...own, ...(extra as RulesetRule[])]);
+
+    const ruleset = new cloudflare.Ruleset(
+      `${name}-waf`,
+      {
+        zoneId: args.zoneId,
+        kind: "zone",
+        phase: CUSTOM_RULES_PHASE,
+        name: args.rulesetName ?? `edge-mtls custom rules for ${args.zoneName}`,
+        description: "Managed by edge-mtls ApiShieldMtls: mTLS enforcement rules first, then additional rules.",
+        rules: allRules,
+      },
+      { parent: this },
+    );
+    this.rulesetId = ruleset.id;
+    this.expressions = pulumi
+      .all(rules)
+      .apply((rs) => Object.fromEntries(rs.map((r, i) => [args.protections[i]?.name ?? String(i), r.expression])));
+
+    this.associatedHostnames = {};
+    for (const group of groupHostnamesByAnchor(args)) {
+      new cloudflare.CertificateAuthoritiesHostnameAssociations(
+        `${name}-hosts-${group.anchor.anchorName}`,
+        {
+          zoneId: args.zoneId,
+          hostnames: group.hostnames,
+          // Omitted for the Cloudflare-managed CA (the API's meaning of "no mtls_certificate_id").
+          ...(group.anchor.mtlsCertificateId ? { mtlsCertificateId: group.anchor.mtlsCertificateId } : {}),
+        },
+        // After the ruleset: a host that requests client certificates is always enforced.
+        { parent: this, dependsOn: [ruleset] },
+      );
+      this.associatedHostnames[group.anchor.anchorName] = group.hostnames;
+    }
+
+    this.registerOutputs({ rulesetId: this.rulesetId, expressions: this.expressions, associatedHostnames: this.associatedHostnames });
+  }
+}

@@ -1,0 +1,226 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as tls from "@pulumi/tls";
+import { argChecker, q } from "../common/errors";
+import type { Duration } from "../common/duration";
+import { clientCertificateProblem, inspectCertificate, splitPemCertificates } from "./certificate";
+import { bindingNameProblem, checkBindingName } from "./validate";
+import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
+
+/** The binding type of an mTLS certificate on a Worker (WorkersScript `bindings[].type`). */
+export const MTLS_CERTIFICATE_BINDING_TYPE = "mtls_certificate";
+
+/**
+ * A Worker binding that presents an uploaded mTLS certificate: in the Worker, `env[name].fetch(...)`
+ * is `fetch` with the client certificate attached
+ * (https://developers.cloudflare.com/workers/runtime-apis/bindings/mtls/).
+ */
+export function mtlsCertificateBinding(
+  name: string,
+  certificateId: pulumi.Input<string>,
+): pulumi.Output<cloudflare.types.input.WorkersScriptBinding> {
+  const problem = bindingNameProblem(name);
+  if (problem) throw new Error(`mtlsCertificateBinding: name (${q(name)}) ${problem}`);
+  return pulumi.output(certificateId).apply((id) => ({ type: MTLS_CERTIFICATE_BINDING_TYPE, name, certificateId: id }));
+}
+
+/** Leaf first, then the rest of the chain without duplicates — the order the mTLS upload requires. */
+export function leafFirstChain(certPem: string, chainPem: string | undefined): string {
+  const leaf = splitPemCertificates(certPem);
+  const rest = splitPemCertificates(chainPem ?? "").filter((c) => !leaf.includes(c));
+  return [...leaf, ...rest].map((c) => `${c}\n`).join("");
+}
+
+/** Arguments of {@link WorkerClientCertificate}. Give `issuer` + `identity`, or `certificate`. */
+export interface WorkerClientCertificateArgs {
+  /** The Cloudflare account of the Worker. */
+  readonly accountId: pulumi.Input<string>;
+  /** Name of the Worker binding (`env.<bindingName>.fetch`). A JavaScript identifier. */
+  readonly bindingName: string;
+  /** Issues the client certificate — an `InternalCA`. @default none — give `certificate` instead */
+  readonly issuer?: ClientCertificateIssuer;
+  /** The caller's identity (client certificate CN), with `issuer`. @default none (required with `issuer`) */
+  readonly identity?: string;
+  /** URI SANs of the client certificate, with `issuer`. @default none */
+  readonly uris?: readonly string[];
+  /** Client certificate validity, with `issuer`. @default the issuer's leaf validity */
+  readonly validity?: Duration;
+  /** An existing client certificate and key (e.g. {@link CloudflareManagedClientCertificate}). @default none */
+  readonly certificate?: ClientCertificateMaterial;
+  /** Name shown in the Cloudflare dashboard. @default the component name */
+  readonly displayName?: pulumi.Input<string>;
+  /**
+   * Create the calling Worker too: these WorkersScript arguments, with the mTLS binding appended to
+   * `bindings`. @default none — add {@link WorkerClientCertificate.binding} to your own WorkersScript
+   */
+  readonly script?: Omit<cloudflare.WorkersScriptArgs, "accountId">;
+}
+
+/**
+ * The client side of API Shield mTLS: a client certificate for a calling Worker, uploaded as an
+ * account mTLS certificate (`ca: false`, key as a secret) and exposed as an `mtls_certificate`
+ * Worker binding.
+ *
+ * Workers have no `fetch(url, { cf: { clientCertificate } })` option; the only way a Worker
+ * presents a client certificate is `env.<BINDING>.fetch(...)` on such a binding.
+ *
+ * Children: the issuer's leaf resources (named `${name}-client` by the issuer),
+ * `${name}-mtls` (`MtlsCertificate`), and `${name}-script` (`WorkersScript`) when `script` is given.
+ */
+export class WorkerClientCertificate extends pulumi.ComponentResource {
+  /** Id of the uploaded client certificate. */
+  readonly certificateId: pulumi.Output<string>;
+  /** The binding to add to a WorkersScript's `bindings`. */
+  readonly binding: pulumi.Output<cloudflare.types.input.WorkersScriptBinding>;
+  /** The binding name (`env.<bindingName>`). */
+  readonly bindingName: string;
+  /** The uploaded chain, leaf first. */
+  readonly certificatePem: pulumi.Output<string>;
+  /** The Worker script, when `script` was given. */
+  readonly script?: cloudflare.WorkersScript;
+
+  constructor(name: string, args: WorkerClientCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateWorkerClientCertificateArgs(name, args);
+    super("edge-mtls:api-shield:WorkerClientCertificate", name, {}, opts);
+    this.bindingName = args.bindingName;
+
+    let chain: pulumi.Output<string>;
+    let key: pulumi.Output<string>;
+    if (args.issuer) {
+      const issued = args.issuer.issueClientCertificate(`${name}-client`, {
+        identity: args.identity as string,
+        ...(args.uris ? { uris: args.uris } : {}),
+        ...(args.validity ? { validity: args.validity } : {}),
+      });
+      chain = pulumi.all([issued.certPem, issued.chainPem]).apply(([cert, rest]) => leafFirstChain(cert, rest));
+      key = issued.privateKeyPem;
+    } else {
+      const material = args.certificate as ClientCertificateMaterial;
+      chain = pulumi.output(material.certificatePem).apply((pem) => {
+        const problem = clientCertificateProblem(pem);
+        if (problem) argChecker("WorkerClientCertificate", name).fail("certificate.certificatePem", problem);
+        return leafFirstChain(pem, undefined);
+      });
+      key = pulumi.output(material.privateKeyPem);
+    }
+
+    const upload = new cloudflare.MtlsCertificate(
+      `${name}-mtls`,
+      {
+        accountId: args.accountId,
+        ca: false,
+        certificates: chain,
+        privateKey: pulumi.secret(key),
+        name: args.displayName ?? name,
+      },
+      { parent: this, additionalSecretOutputs: ["privateKey"] },
+    );
+    this.certificateId = upload.id;
+    this.certificatePem = chain;
+    this.binding = mtlsCertificateBinding(args.bindingName, upload.id);
+
+    if (args.script) {
+      const bindingName = args.bindingName;
+      const bindings = pulumi.all([pulumi.output(args.script.bindings ?? []), this.binding]).apply(([own, mtls]) => {
+        const list = own as cloudflare.types.input.WorkersScriptBinding[];
+        if (list.some((b) => b.name === bindingName)) {
+          argChecker("WorkerClientCertificate", name).fail("script.bindings", `already has a binding named ${q(bindingName)}, the mTLS binding's name`);
+        }
+        return [...list, mtls];
+      });
+      this.script = new cloudflare.WorkersScript(`${name}-script`, { ...args.script, accountId: args.accountId, bindings }, { parent: this });
+    }
+
+    this.registerOutputs({ certificateId: this.certificateId, binding: this.binding, certificatePem: this.certificatePem });
+  }
+}
+
+/** Validates {@link WorkerClientCertificateArgs}. */
+export function validateWorkerClientCertificateArgs(name: string, args: WorkerClientCertificateArgs): void {
+  const c = argChecker("WorkerClientCertificate", name);
+  checkBindingName("WorkerClientCertificate", name, args.bindingName);
+  const given = [args.issuer !== undefined, args.certificate !== undefined].filter(Boolean).length;
+  c.check(given === 1, "issuer/certificate", given === 0 ? "are both missing: give exactly one" : "are both given: give exactly one");
+  if (args.issuer) {
+    c.check(typeof args.identity === "string" && args.identity.trim().length > 0, "identity", `(${q(args.identity)}) is required with issuer (the client certificate's CN)`);
+  } else {
+    c.check(args.identity === undefined && args.uris === undefined && args.validity === undefined, "identity/uris/validity", "only apply with issuer");
+  }
+  if (args.certificate && typeof args.certificate.certificatePem === "string") {
+    const problem = clientCertificateProblem(args.certificate.certificatePem);
+    if (problem) c.fail("certificate.certificatePem", problem);
+  }
+  if (args.script && Array.isArray(args.script.bindings)) {
+    for (const b of args.script.bindings as unknown[]) {
+      if (b && typeof b === "object" && (b as { name?: unknown }).name === args.bindingName) {
+        c.fail("script.bindings", `already has a binding named ${q(args.bindingName)}, the mTLS binding's name`);
+      }
+    }
+  }
+}
+
+/** Arguments of {@link CloudflareManagedClientCertificate}. */
+export interface CloudflareManagedClientCertificateArgs {
+  /** The zone whose Cloudflare-managed CA signs the certificate. */
+  readonly zoneId: pulumi.Input<string>;
+  /** Subject CN of the certificate (the caller's identity). */
+  readonly commonName: string;
+  /** Subject O. @default none */
+  readonly organization?: string;
+  /** Validity in days. @default 365 */
+  readonly validityDays?: number;
+}
+
+/**
+ * A client certificate signed by the zone's Cloudflare-managed CA (every plan), from a CSR made
+ * with a local key — the alternative to bring-your-own CA for non-Enterprise accounts. Pass
+ * `{ certificatePem, privateKeyPem }` to {@link WorkerClientCertificate} `certificate`, and
+ * `cloudflareManagedCa({ issuerSki })` to {@link ApiShieldMtls}.
+ *
+ * Children: `${name}-key` (`tls.PrivateKey`, ECDSA P-256), `${name}-csr` (`tls.CertRequest`),
+ * `${name}-cert` (`cloudflare.ClientCertificate`).
+ */
+export class CloudflareManagedClientCertificate extends pulumi.ComponentResource {
+  /** The issued certificate PEM. */
+  readonly certificatePem: pulumi.Output<string>;
+  /** The private key PEM (secret). */
+  readonly privateKeyPem: pulumi.Output<string>;
+  /**
+   * SKI of the Cloudflare-managed CA that signed it (the certificate's authority key identifier);
+   * `undefined`, with a warning, when the issued certificate carries none.
+   */
+  readonly issuerSki: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: CloudflareManagedClientCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    const c = argChecker("CloudflareManagedClientCertificate", name);
+    c.check(typeof args.commonName === "string" && args.commonName.trim().length > 0, "commonName", `(${q(args.commonName)}) must be a non-empty string`);
+    const days = args.validityDays ?? 365;
+    c.check(Number.isInteger(days) && days > 0, "validityDays", `(${q(days)}) must be a positive whole number of days`);
+    super("edge-mtls:api-shield:CloudflareManagedClientCertificate", name, {}, opts);
+
+    const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+    const csr = new tls.CertRequest(
+      `${name}-csr`,
+      {
+        privateKeyPem: key.privateKeyPem,
+        subject: { commonName: args.commonName, ...(args.organization ? { organization: args.organization } : {}) },
+      },
+      { parent: this },
+    );
+    const cert = new cloudflare.ClientCertificate(`${name}-cert`, { zoneId: args.zoneId, csr: csr.certRequestPem, validityDays: days }, { parent: this });
+    this.certificatePem = cert.certificate;
+    this.privateKeyPem = pulumi.secret(key.privateKeyPem);
+    this.issuerSki = cert.certificate.apply((pem: string | undefined) => {
+      const first = splitPemCertificates(pem ?? "")[0];
+      let aki: string | undefined;
+      try {
+        aki = first ? inspectCertificate(first).authorityKeyIdentifier : undefined;
+      } catch {
+        aki = undefined;
+      }
+      if (!aki) void pulumi.log.warn(`CloudflareManagedClientCertificate ${q(name)}: cannot read the issuing CA's key identifier from the issued certificate`, this);
+      return aki;
+    });
+    this.registerOutputs({ certificatePem: this.certificatePem, privateKeyPem: this.privateKeyPem, issuerSki: this.issuerSki });
+  }
+}

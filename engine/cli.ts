@@ -1,0 +1,92 @@
+/**
+ * `npm run plan -- --stack <name> [--out <dir>] [--at <date>] [--preview] [--dir <project>]`
+ *
+ * Runs the project's stack program offline (no Pulumi CLI, no credentials) and writes
+ * `plan.md`, `kubernetes/*.yaml` and `cloudflare.json` to `<dir>` (default `out/<stack>/`).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { StackConfigError } from "../components/common/errors";
+import { renderPlan } from "./render";
+import { runStack } from "./run";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--at <ISO date>] [--preview] [--dir <project dir>]";
+
+/** Turns an error from the program into the lines a person needs: file, key, fix. */
+export function describeFailure(err: unknown, stackFile: string): string[] {
+  if (err instanceof StackConfigError) return err.message.split("\n");
+  const msg = err instanceof Error ? err.message : String(err);
+  const missing = /Missing required configuration variable '([^']+)'/.exec(msg);
+  if (missing) return [`${stackFile}: ${missing[1]}: missing required key; set it with \`pulumi config set ${missing[1]} <value> -s ${path.basename(stackFile).replace(/^Pulumi\.|\.yaml$/g, "")}\``];
+  const typed = /Configuration '([^']+)' value '([^']*)' is not a valid (\w+)/.exec(msg);
+  if (typed) return [`${stackFile}: ${typed[1]}: value ${JSON.stringify(typed[2])} is not a valid ${typed[3]}; fix the value in the file`];
+  return [msg.split("\n")[0] ?? msg];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let values: { stack?: string; out?: string; at?: string; preview?: boolean; dir?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, at: { type: "string" }, preview: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.stack) {
+    console.error(`--stack is required\n${USAGE}`);
+    return 2;
+  }
+  const dir = path.resolve(values.dir ?? ".");
+  const stackFile = path.join(dir, `Pulumi.${values.stack}.yaml`);
+  if (!fs.existsSync(stackFile)) {
+    console.error(`${path.relative(process.cwd(), stackFile) || stackFile}: no such stack file; create it or pick one of: ${fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).join(", ")}`);
+    return 2;
+  }
+  let now: Date | undefined;
+  if (values.at) {
+    now = new Date(values.at);
+    if (Number.isNaN(now.getTime())) {
+      console.error(`--at ${values.at}: not a date; write e.g. 2027-03-01 or 2027-03-01T12:00:00Z`);
+      return 2;
+    }
+  }
+  const out = path.resolve(values.out ?? path.join("out", values.stack));
+  try {
+    const plan = await runStack(dir, values.stack, { preview: values.preview ?? false, now });
+    const files = renderPlan(plan);
+    fs.rmSync(out, { recursive: true, force: true });
+    for (const [name, content] of files) {
+      const file = path.join(out, name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
+    const count = plan.resources.filter((r) => r.op !== "delete").length;
+    console.log(`${values.stack}: ${count} resources planned; wrote ${files.size} files to ${path.relative(process.cwd(), out) || "."}`);
+    for (const w of plan.warnings) console.log(`warning: ${w}`);
+    if (plan.errors.length) {
+      for (const e of plan.errors) console.error(`error: ${e}`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    for (const line of describeFailure(err, path.relative(process.cwd(), stackFile) || stackFile)) console.error(line);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}

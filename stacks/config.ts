@@ -1,0 +1,159 @@
+/**
+ * The stack configuration schema: every key the stack programs read, typed and validated
+ * with zod before any resource exists. Why zod: the schema is the single source of the
+ * TypeScript type (`z.infer`) and of the validation, and its issues carry the exact path
+ * of each problem, which becomes "file: key: what is expected".
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { StackConfigError, type ConfigProblem } from "../components/common/errors";
+import { dnsNameProblem, parseDurationHours } from "../components/common";
+import { KEY_ALGORITHMS } from "../components/internal-ca/profile";
+
+const duration = z.string().refine((v) => parseDurationHours(v) !== undefined, { message: 'must be a duration like "90d", "2160h" or "10y"' });
+const hostname = (wildcard = false) =>
+  z.string().superRefine((v, ctx) => {
+    const p = dnsNameProblem(v, { allowWildcard: wildcard });
+    if (p) ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} ${p}` });
+  });
+const keyAlgorithm = z.enum(KEY_ALGORITHMS as unknown as [string, ...string[]]);
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes name (lower-case letters, digits, '-')").max(63);
+
+export const internalCaSchema = z
+  .object({
+    commonName: z.string().min(1).optional(),
+    organization: z.string().min(1).optional(),
+    keyAlgorithm: keyAlgorithm.optional(),
+    leafKeyAlgorithm: keyAlgorithm.optional(),
+    caValidity: duration.optional(),
+    intermediate: z.boolean().optional(),
+    leafValidity: duration.optional(),
+    renewBefore: duration.optional(),
+  })
+  .strict();
+
+export const certManagerSchema = z
+  .object({
+    install: z.boolean().default(true),
+    acmeEmail: z.email({ message: "must be an e-mail address for the ACME account" }),
+    /** Let's Encrypt directory: staging in dev, production in prod. */
+    acmeServer: z.enum(["letsencrypt-staging", "letsencrypt-production"]),
+    /** Wildcard origin certificate (seed 000) issued via DNS-01 when Cloudflare is configured. */
+    wildcardCertificate: z.object({ namespace: k8sName, secretName: k8sName.optional() }).strict().optional(),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    name: k8sName,
+    namespace: k8sName,
+    service: k8sName,
+    port: z.number().int().min(1).max(65535),
+    hostnames: z.array(hostname()).min(1, "must list at least one hostname"),
+    clients: z.array(z.object({ name: k8sName, identity: z.string().min(1).optional() }).strict()).min(1, "must list at least one caller"),
+    minTlsVersion: z.enum(["1.2", "1.3"]).default("1.3"),
+  })
+  .strict();
+
+export const traefikSchema = z
+  .object({
+    namespace: k8sName.default("traefik"),
+    meshPort: z.number().int().min(1).max(65535).default(8443),
+  })
+  .strict();
+
+export const cloudflareSchema = z
+  .object({
+    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-hex-character Cloudflare account id"),
+    zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-hex-character Cloudflare zone id"),
+    zone: hostname(),
+    tunnel: z.object({ hostnames: z.array(hostname()).min(1), setSslStrict: z.boolean().default(true) }).strict().optional(),
+    apiShield: z
+      .object({
+        hostnames: z.array(hostname()).min(1),
+        pathPrefixes: z.array(z.string().min(1)).default(["/api/"]),
+        callerWorker: z.object({ scriptName: z.string().min(1), bindingName: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an upper-case identifier like API_MTLS") }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const stackConfigSchema = z
+  .object({
+    environment: z.enum(["dev", "staging", "prod"]),
+    internalCa: internalCaSchema.default({}),
+    certManager: certManagerSchema,
+    traefik: traefikSchema.default({ namespace: "traefik", meshPort: 8443 }),
+    services: z.array(serviceSchema).default([]),
+    /** Optional: dev plans and deploys with only a cluster. */
+    cloudflare: cloudflareSchema.optional(),
+  })
+  .strict();
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** The config keys the schema knows, for reading them from Pulumi config. */
+const KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
+
+/** Reads raw values: structured keys are JSON objects in Pulumi config. */
+function readRaw(config: pulumi.Config, secretKeys: ReadonlySet<string>): { raw: Record<string, unknown>; problems: ConfigProblem[] } {
+  const raw: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const key of KEYS) {
+    const text = config.get(key);
+    if (text === undefined) continue;
+    if (key === "environment") {
+      raw[key] = text;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(text) as unknown;
+    } catch {
+      problems.push({ key: `${config.name}:${key}`, problem: "must be a structured value (a YAML map or list), not a plain string" });
+    }
+  }
+  if (raw.cloudflare !== undefined) {
+    // The Cloudflare provider reads its token from `cloudflare:apiToken`; the library reuses
+    // the same secret (DNS-01 solver Secret) rather than asking for it twice.
+    if (!secretKeys.has("cloudflare:apiToken")) {
+      problems.push({ key: "cloudflare:apiToken", problem: "missing secret; the `cloudflare` section needs it: `pulumi config set --secret cloudflare:apiToken <token>` (Zone:DNS:Edit, Zone:Read, and the account permissions in docs/)" });
+    }
+  }
+  return { raw, problems };
+}
+
+/** Validates raw config values (pure; used by tests and by {@link loadStackConfig}). */
+export function validateStackConfig(raw: Record<string, unknown>, namespace = "edge-mtls"): { config?: StackConfig; problems: ConfigProblem[] } {
+  const result = stackConfigSchema.safeParse(raw);
+  if (result.success) return { config: result.data, problems: [] };
+  const problems = result.error.issues.map((issue) => {
+    const key = `${namespace}:${issue.path.map(String).join(".")}`;
+    let problem = issue.message;
+    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) problem = `missing required key (${issue.message.replace(/^Invalid input: /, "")})`;
+    if (issue.code === "unrecognized_keys") problem = `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; check the spelling against stacks/config.ts`;
+    return { key, problem };
+  });
+  return { problems };
+}
+
+/**
+ * Loads and validates the stack's config. Throws a {@link StackConfigError} listing one
+ * line per problem (file, key, what is expected). The Cloudflare API token is returned as
+ * a Pulumi secret.
+ */
+export function loadStackConfig(): { config: StackConfig; cloudflareToken?: pulumi.Output<string> } {
+  const cfg = new pulumi.Config("edge-mtls");
+  const file = `Pulumi.${pulumi.getStack()}.yaml`;
+  const tokenKey = "cloudflare:apiToken";
+  const tokenSet = new pulumi.Config("cloudflare").get("apiToken") !== undefined;
+  const tokenIsSecret = tokenSet && (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(tokenKey);
+  const { raw, problems } = readRaw(cfg, new Set(tokenIsSecret ? [tokenKey] : []));
+  if (tokenSet && !tokenIsSecret) problems.push({ key: tokenKey, problem: "is stored in plain text; set it with `pulumi config set --secret cloudflare:apiToken <token>`" });
+  const validated = validateStackConfig(raw, cfg.name);
+  const all = [...problems, ...validated.problems];
+  if (all.length || !validated.config) throw new StackConfigError(file, all);
+  const config = validated.config;
+  const token = config.cloudflare ? new pulumi.Config("cloudflare").requireSecret("apiToken") : undefined;
+  return { config, cloudflareToken: token };
+}

@@ -1,0 +1,186 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { runProgram, type PlanResult } from "../../engine";
+import { ApiShieldCa, ApiShieldMtls, cloudflareManagedCa } from "../../components/api-shield";
+import { makeTestPki, type TestPki } from "./fixtures";
+
+const RULESET = "cloudflare:index/ruleset:Ruleset";
+const ASSOCIATIONS = "cloudflare:index/certificateAuthoritiesHostnameAssociations:CertificateAuthoritiesHostnameAssociations";
+const MTLS_CERT = "cloudflare:index/mtlsCertificate:MtlsCertificate";
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ZONE = "fedcba9876543210fedcba9876543210";
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await makeTestPki();
+});
+
+type Rule = { ref: string; action: string; expression: string; enabled: boolean; description: string; actionParameters?: unknown };
+
+function rules(plan: PlanResult): Rule[] {
+  return plan.find(RULESET).inputs.rules as Rule[];
+}
+
+/** Seed 002 done right: kush.observer's API accepts only the caller Worker's certificate. */
+async function seedZone(): Promise<PlanResult> {
+  return runProgram(() => {
+    const ca = new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem });
+    new ApiShieldMtls("kush", {
+      zoneId: ZONE,
+      zoneName: "kush.observer",
+      trustAnchor: ca,
+      protections: [{ name: "api", hostnames: ["kush.observer"] }],
+    });
+  });
+}
+
+describe("ApiShieldCa", () => {
+  it("uploads the CA PEM as an account mTLS certificate with ca: true", async () => {
+    const plan = await seedZone();
+    const cert = plan.find(MTLS_CERT, "mesh-ca-ca");
+    expect(cert.inputs).toMatchObject({ accountId: ACCOUNT, ca: true, certificates: pki.caPem, name: "mesh-ca" });
+    expect(cert.inputs.privateKey).toBeUndefined();
+  });
+});
+
+describe("ApiShieldMtls", () => {
+  it("creates the zone's http_request_firewall_custom entrypoint ruleset", async () => {
+    const plan = await seedZone();
+    expect(plan.find(RULESET, "kush-waf").inputs).toMatchObject({ zoneId: ZONE, kind: "zone", phase: "http_request_firewall_custom" });
+  });
+
+  it("blocks /api/ requests without a verified, unrevoked certificate from the uploaded CA (exact expression)", async () => {
+    const plan = await seedZone();
+    expect(rules(plan)).toHaveLength(1);
+    expect(rules(plan)[0]?.expression).toBe(
+      '(http.host in {"kush.observer"}) and (starts_with(lower(http.request.uri.path), "/api/")) and ' +
+        `(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked or cf.tls_client_auth.cert_issuer_ski ne "${pki.caSki}")`,
+    );
+  });
+
+  it("uses the block action with Cloudflare's block page by default", async () => {
+    const rule = rules(await seedZone())[0];
+    expect(rule).toMatchObject({ action: "block", enabled: true, ref: "edge_mtls_api" });
+    expect(rule?.actionParameters).toBeUndefined();
+  });
+
+  it("can answer with a JSON 403 instead of the block page", async () => {
+    const plan = await runProgram(() => {
+      new ApiShieldMtls("kush", {
+        zoneId: ZONE,
+        zoneName: "kush.observer",
+        trustAnchor: new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem }),
+        protections: [{ name: "api", hostnames: ["kush.observer"], response: {} }],
+      });
+    });
+    expect(rules(plan)[0]).toMatchObject({
+      action: "block",
+      actionParameters: {
+        response: { statusCode: 403, contentType: "application/json", content: '{"error":"client certificate required","code":"MTLS_REQUIRED"}' },
+      },
+    });
+  });
+
+  it("associates the protected hostnames with the uploaded CA", async () => {
+    const plan = await seedZone();
+    const assoc = plan.find(ASSOCIATIONS, "kush-hosts-mesh-ca");
+    expect(assoc.inputs).toEqual({ zoneId: ZONE, hostnames: ["kush.observer"], mtlsCertificateId: plan.find(MTLS_CERT).id });
+  });
+
+  it("creates the hostname association only after the blocking ruleset exists", async () => {
+    const plan = await seedZone();
+    expect(plan.find(ASSOCIATIONS).dependencies).toContain(plan.find(RULESET).urn);
+  });
+
+  it("merges two protected APIs of one zone into one ruleset with both rules and one association", async () => {
+    const plan = await runProgram(() => {
+      const ca = new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem });
+      new ApiShieldMtls("example", {
+        zoneId: ZONE,
+        zoneName: "example.com",
+        trustAnchor: ca,
+        protections: [
+          { name: "orders", hostnames: ["orders.example.com"] },
+          { name: "billing", hostnames: ["billing.example.com", "orders.example.com"], pathPrefixes: ["/v2/"] },
+        ],
+      });
+    });
+    expect(plan.all(RULESET)).toHaveLength(1);
+    expect(rules(plan).map((r) => r.ref)).toEqual(["edge_mtls_orders", "edge_mtls_billing"]);
+    expect(rules(plan)[1]?.expression).toContain('(http.host in {"billing.example.com" "orders.example.com"}) and (starts_with(lower(http.request.uri.path), "/v2/"))');
+    expect(plan.all(ASSOCIATIONS)).toHaveLength(1);
+    expect(plan.find(ASSOCIATIONS).inputs.hostnames).toEqual(["billing.example.com", "orders.example.com"]);
+  });
+
+  it("appends additional custom rules after the mTLS rules in the same ruleset", async () => {
+    const plan = await runProgram(() => {
+      new ApiShieldMtls("example", {
+        zoneId: ZONE,
+        zoneName: "example.com",
+        trustAnchor: new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem }),
+        protections: [{ name: "orders", hostnames: ["orders.example.com"] }],
+        additionalRules: [{ action: "managed_challenge", expression: 'http.request.uri.path eq "/login"', ref: "login" }],
+      });
+    });
+    expect(rules(plan).map((r) => r.ref)).toEqual(["edge_mtls_orders", "login"]);
+  });
+
+  it("refuses a second ApiShieldMtls for the same zone instead of creating a competing ruleset", async () => {
+    const plan = await runProgram(() => {
+      const ca = new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem });
+      new ApiShieldMtls("orders", { zoneId: ZONE, zoneName: "example.com", trustAnchor: ca, protections: [{ name: "orders", hostnames: ["orders.example.com"] }] });
+      try {
+        new ApiShieldMtls("billing", { zoneId: ZONE, zoneName: "example.com", trustAnchor: ca, protections: [{ name: "billing", hostnames: ["billing.example.com"] }] });
+        return { error: "none" };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    });
+    expect(plan.outputs.error).toMatch(/^ApiShieldMtls "billing": zoneName \("example.com"\) is already managed by ApiShieldMtls "orders"/);
+    expect(plan.all(RULESET)).toHaveLength(1);
+  });
+
+  it("lets two programs (stacks) each manage the same zone name", async () => {
+    const program = (): void => {
+      new ApiShieldMtls("orders", {
+        zoneId: ZONE,
+        zoneName: "example.com",
+        trustAnchor: cloudflareManagedCa({ issuerSki: "AB" }),
+        protections: [{ name: "orders", hostnames: ["orders.example.com"] }],
+      });
+    };
+    await runProgram(program);
+    expect((await runProgram(program)).all(RULESET)).toHaveLength(1);
+  });
+
+  it("keeps one association per CA when protections of one zone trust different CAs", async () => {
+    const plan = await runProgram(() => {
+      const ca = new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem });
+      new ApiShieldMtls("example", {
+        zoneId: ZONE,
+        zoneName: "example.com",
+        trustAnchor: ca,
+        protections: [
+          { name: "orders", hostnames: ["orders.example.com"] },
+          { name: "partners", hostnames: ["partners.example.com"], trustAnchor: cloudflareManagedCa({ issuerSki: "AB:CD" }) },
+        ],
+      });
+    });
+    expect(plan.find(ASSOCIATIONS, "example-hosts-mesh-ca").inputs.hostnames).toEqual(["orders.example.com"]);
+    const managed = plan.find(ASSOCIATIONS, "example-hosts-cloudflare-managed");
+    expect(managed.inputs).toEqual({ zoneId: ZONE, hostnames: ["partners.example.com"] });
+    expect(rules(plan)[1]?.expression).toContain('cf.tls_client_auth.cert_issuer_ski ne "ABCD"');
+  });
+
+  it("warns when a Cloudflare-managed CA is trusted without its SKI", async () => {
+    const plan = await runProgram(() => {
+      new ApiShieldMtls("example", {
+        zoneId: ZONE,
+        zoneName: "example.com",
+        trustAnchor: cloudflareManagedCa(),
+        protections: [{ name: "orders", hostnames: ["orders.example.com"] }],
+      });
+    });
+    expect(plan.warnings.join("\n")).toMatch(/without its SKI/);
+    expect(rules(plan)[0]?.expression).not.toContain("cert_issuer_ski");
+  });
+});

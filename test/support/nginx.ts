@@ -1,0 +1,143 @@
+/**
+ * Runs Debian's nginx (package `nginx-light` or `nginx`) on loopback with a throw-away
+ * prefix, for end-to-end tests of rendered configuration. Random free port, bounded
+ * start-up and shut-down, everything under a temp directory removed on stop.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const CANDIDATES = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];
+
+/** Path of the nginx binary, or undefined when nginx is not installed. */
+export function nginxBinary(): string | undefined {
+  if (process.env.NGINX_BIN) return process.env.NGINX_BIN;
+  return CANDIDATES.find((p) => fs.existsSync(p));
+}
+
+/** A free TCP port on 127.0.0.1 (closed again before returning). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningNginx {
+  /** Port nginx listens on (plain HTTP, loopback). */
+  readonly port: number;
+  /** The temp prefix (config, logs); removed by stop(). */
+  readonly prefix: string;
+  /** nginx's error log so far. */
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nginx did not listen on ${port} within ${timeoutMs} ms:\n${log()}`);
+}
+
+/**
+ * Starts nginx with one `server` on 127.0.0.1:<random port> whose body is `serverBody`
+ * (e.g. a rendered `location` block). `files` are written into the prefix first
+ * (relative names), so the body can reference them by absolute path via `prefix`.
+ */
+export async function startNginx(serverBody: (prefix: string) => string, files: Record<string, string> = {}): Promise<RunningNginx> {
+  const bin = nginxBinary();
+  if (!bin) throw new Error("nginx is not installed (apt-get install nginx-light)");
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-nginx-"));
+  try {
+    return await launch(bin, prefix, serverBody, files);
+  } catch (e) {
+    fs.rmSync(prefix, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function launch(bin: string, prefix: string, serverBody: (prefix: string) => string, files: Record<string, string>): Promise<RunningNginx> {
+  for (const [name, content] of Object.entries(files)) {
+    fs.writeFileSync(path.join(prefix, name), content, { mode: 0o600 });
+  }
+  const port = await freePort();
+  const tmp = (d: string) => path.join(prefix, d);
+  for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"]) fs.mkdirSync(tmp(d));
+  const conf = [
+    "daemon off;",
+    // Single process: no privilege drop, so the worker can read 0600 key files owned by the test user.
+    "master_process off;",
+    `pid ${tmp("nginx.pid")};`,
+    `error_log ${tmp("logs/error.log")} info;`,
+    "events { worker_connections 64; }",
+    "http {",
+    "  access_log off;",
+    `  client_body_temp_path ${tmp("body")};`,
+    `  proxy_temp_path ${tmp("proxy")};`,
+    `  fastcgi_temp_path ${tmp("fastcgi")};`,
+    `  uwsgi_temp_path ${tmp("uwsgi")};`,
+    `  scgi_temp_path ${tmp("scgi")};`,
+    "  proxy_connect_timeout 5s;",
+    "  proxy_read_timeout 5s;",
+    "  server {",
+    `    listen 127.0.0.1:${port};`,
+    serverBody(prefix),
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  fs.writeFileSync(tmp("nginx.conf"), conf);
+  const errorLog = () => {
+    try {
+      return fs.readFileSync(tmp("logs/error.log"), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const check = spawnSync(bin, ["-t", "-p", prefix, "-c", tmp("nginx.conf")], { encoding: "utf8", timeout: 10_000 });
+  if (check.status !== 0) {
+    throw new Error(`nginx -t failed:\n${check.stderr}\n${conf}`);
+  }
+  const child = spawn(bin, ["-p", prefix, "-c", tmp("nginx.conf"), "-e", tmp("logs/error.log")], { stdio: "ignore" });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(prefix, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, child, 5000, errorLog);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, prefix, errorLog, stop };
+}
+
+/** GET http://127.0.0.1:<port><path> with a bounded timeout; resolves status and body. */
+export async function httpGet(port: number, urlPath = "/", timeoutMs = 8000): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await res.text() };
+}

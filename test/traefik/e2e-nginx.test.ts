@@ -1,0 +1,166 @@
+/**
+ * End to end with Debian's nginx: nginx, configured by the rendered snippet with a
+ * caller's certificate, proxies to a real mTLS server that enforces exactly what the
+ * rendered TLSOption says (test/support/tls-server.ts; Traefik itself cannot run here).
+ * Every certificate, Secret and spec comes from the engine's run of the components —
+ * the server loads the very Secret contents Traefik would load.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProgram, type PlanResult } from "../../engine";
+import { InternalCA } from "../../components/internal-ca";
+import { MtlsService, TraefikInstall, renderNginxMtlsLocation, type NginxMtlsTarget, type TlsOptionSpec } from "../../components/traefik";
+import { httpGet, nginxBinary, startNginx } from "../support/nginx";
+import { startMtlsServer, type MtlsServer } from "../support/tls-server";
+
+const HOST = "orders.mesh.example.com";
+
+interface Material {
+  certPem: string;
+  keyPem: string;
+}
+
+let plan: PlanResult;
+let server: MtlsServer;
+let target: NginxMtlsTarget;
+let serverTrust: string;
+let rogueTrust: string;
+const callers: Record<"listed" | "unlistedSameCa" | "otherCa", Material> = {} as never;
+
+beforeAll(async () => {
+  plan = await runProgram(
+    () => {
+      const ca = new InternalCA("mesh", { intermediate: true });
+      const rogue = new InternalCA("rogue", {});
+      const traefik = new TraefikInstall("edge", {});
+      const svc = new MtlsService("orders", {
+        traefik,
+        ca,
+        service: { namespace: "apps", name: "orders", port: 8080 },
+        hostnames: [HOST],
+        clients: [{ name: "nginx-gateway", uris: ["spiffe://mesh.internal/nginx-gateway"] }, { name: "billing" }],
+      });
+      const gw = svc.clients["nginx-gateway"]!;
+      // A certificate from the *shared* CA for a caller the service does not list.
+      const intruder = ca.issueClientCertificate("intruder", { identity: "intruder" });
+      // A certificate from an unrelated CA, even claiming a listed identity.
+      const foreign = rogue.issueClientCertificate("nginx-gateway", { identity: "nginx-gateway" });
+      return {
+        target: svc.nginxTarget(),
+        serverTrust: ca.trustBundle,
+        rogueTrust: rogue.trustBundle,
+        listedCert: gw.certPem,
+        listedKey: gw.privateKeyPem,
+        intruderCert: intruder.chainPem,
+        intruderKey: intruder.privateKeyPem,
+        foreignCert: foreign.chainPem,
+        foreignKey: foreign.privateKeyPem,
+      };
+    },
+    { now: new Date() },
+  );
+  const o = plan.outputs as Record<string, string>;
+  callers.listed = { certPem: o.listedCert!, keyPem: o.listedKey! };
+  callers.unlistedSameCa = { certPem: o.intruderCert!, keyPem: o.intruderKey! };
+  callers.otherCa = { certPem: o.foreignCert!, keyPem: o.foreignKey! };
+  target = plan.outputs.target as NginxMtlsTarget;
+  serverTrust = o.serverTrust!;
+  rogueTrust = o.rogueTrust!;
+
+  // What Traefik would load: the TLSOption, the client-CA Secret it names, the server Secret.
+  const tlsOption = plan.find("kubernetes:traefik.io/v1alpha1:TLSOption", "orders-mtls").inputs.spec as TlsOptionSpec;
+  const caSecret = plan.find("kubernetes:core/v1:Secret", "orders-client-ca").inputs.stringData as Record<string, string>;
+  const tlsSecret = plan.find("kubernetes:core/v1:Secret", "orders-tls").inputs.stringData as Record<string, string>;
+  server = await startMtlsServer({
+    tlsOption,
+    caSecrets: { "orders-client-ca": caSecret["tls.ca"]! },
+    certPem: tlsSecret["tls.crt"]!,
+    keyPem: tlsSecret["tls.key"]!,
+    hostnames: [HOST],
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Runs one request through nginx configured by the rendered snippet (optionally edited). */
+async function throughNginx(material: Material | undefined, edit: (snippet: string) => string = (s) => s, trust = serverTrust) {
+  const before = server.requests.length;
+  const nginx = await startNginx(
+    (prefix) => {
+      const snippet = renderNginxMtlsLocation({
+        target: { ...target, port: server.port },
+        address: "127.0.0.1",
+        certificatePath: `${prefix}/caller.crt`,
+        keyPath: `${prefix}/caller.key`,
+        trustedCaPath: `${prefix}/mesh-ca.crt`,
+      });
+      const withoutCert = material ? snippet : snippet.replace(/^\s*proxy_ssl_certificate(_key)? .*\n/gm, "");
+      return edit(withoutCert);
+    },
+    { "caller.crt": material?.certPem ?? "", "caller.key": material?.keyPem ?? "", "mesh-ca.crt": trust },
+  );
+  try {
+    const res = await httpGet(nginx.port);
+    return { ...res, seen: server.requests.slice(before), log: nginx.errorLog() };
+  } finally {
+    await nginx.stop();
+  }
+}
+
+// Skipped only on a developer machine without nginx; in CI (CI=true) a missing nginx fails loudly.
+const describeIfNginx = nginxBinary() || process.env.CI ? describe : describe.skip;
+
+describeIfNginx("nginx → mTLS server enforcing the rendered TLSOption", () => {
+  it("a listed caller's certificate gets 200", async () => {
+    const res = await throughNginx(callers.listed);
+    expect(res.status, res.log).toBe(200);
+    expect(res.body).toBe("hello nginx-gateway\n");
+  });
+
+  it("the server sees the caller identity (CN and URI SAN), the service host as SNI and Host, over TLS 1.3", async () => {
+    const res = await throughNginx(callers.listed);
+    expect(res.seen).toEqual([
+      { host: HOST, servername: HOST, protocol: "TLSv1.3", peerCommonName: "nginx-gateway", peerUris: ["spiffe://mesh.internal/nginx-gateway"] },
+    ]);
+  });
+
+  it("a certificate signed by the shared CA for an unlisted caller is refused", async () => {
+    const res = await throughNginx(callers.unlistedSameCa);
+    expect(res.status).toBe(502);
+    expect(res.seen).toEqual([]);
+  });
+
+  it("a certificate from another CA is refused, even with a listed identity", async () => {
+    const res = await throughNginx(callers.otherCa);
+    expect(res.status).toBe(502);
+    expect(res.seen).toEqual([]);
+  });
+
+  it("no client certificate is refused", async () => {
+    const res = await throughNginx(undefined);
+    expect(res.status).toBe(502);
+    expect(res.log).toMatch(/alert certificate required/);
+    expect(res.seen).toEqual([]);
+  });
+
+  it("a TLS 1.2-only client is refused by the TLS 1.3 TLSOption", async () => {
+    const res = await throughNginx(callers.listed, (s) => s.replace("proxy_ssl_protocols TLSv1.3;", "proxy_ssl_protocols TLSv1.2;"));
+    expect(res.status).toBe(502);
+    expect(res.log).toMatch(/alert protocol version/);
+    expect(res.seen).toEqual([]);
+  });
+
+  it("a client without SNI is refused (sniStrict)", async () => {
+    const res = await throughNginx(callers.listed, (s) => s.replace("proxy_ssl_server_name on;", "proxy_ssl_server_name off;"));
+    expect(res.status).toBe(502);
+    expect(res.seen).toEqual([]);
+  });
+
+  it("nginx refuses a server whose certificate is not from the trusted CA (proxy_ssl_verify on)", async () => {
+    const res = await throughNginx(callers.listed, undefined, rogueTrust);
+    expect(res.status).toBe(502);
+    expect(res.log).toMatch(/upstream SSL certificate verify error/);
+    expect(res.seen).toEqual([]);
+  });
+});
