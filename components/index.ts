@@ -6,3 +6,4 @@ export * from "./internal-ca";
 export * from "./cert-manager";
 export * from "./traefik";
 export * from "./api-shield";
+export * from "./tunnel";

@@ -1,0 +1,232 @@
+/**
+ * TunnelOrigin: public hostnames → Cloudflare edge → remotely-managed Cloudflare Tunnel →
+ * cloudflared in the cluster → Traefik's server-TLS entrypoint over verified HTTPS.
+ *
+ * One TunnelOrigin owns one tunnel and builds that tunnel's single configuration document from
+ * all of its routes at construction. The tunnel id is never taken as an input, so no other
+ * component can attach a second configuration to it (the API keeps one document per tunnel, and
+ * two config resources would overwrite each other on every `pulumi up`). Several applications'
+ * routes are combined with `mergeRoutes` and passed together.
+ */
+import * as cloudflare from "@pulumi/cloudflare";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  CLOUDFLARED_IMAGE,
+  ORIGIN_CA_KEY,
+  ORIGIN_CA_POOL,
+  TOKEN_SECRET_KEY,
+  cloudflaredLabels,
+  cloudflaredPodSpec,
+  fullChainPem,
+} from "./cloudflared";
+import { buildIngressRules } from "./ingress";
+import { encodeTunnelToken } from "./token";
+import type { TunnelOriginArgs } from "./types";
+import { validateTunnelOriginArgs } from "./validate";
+
+/** Where Traefik finds the origin certificate. */
+export interface OriginTlsSecretRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Cloudflare Tunnel in front of Traefik, with a verified origin hop. See docs/tunnel-origin.md. */
+export class TunnelOrigin extends pulumi.ComponentResource {
+  /** The tunnel's UUID. */
+  readonly tunnelId: pulumi.Output<string>;
+  /** `<tunnel-id>.cfargotunnel.com`, the target of every hostname's CNAME. */
+  readonly cnameTarget: pulumi.Output<string>;
+  /** The published hostnames (one CNAME each). */
+  readonly hostnames: pulumi.Output<string[]>;
+  /** Namespace cloudflared runs in. */
+  readonly namespace: pulumi.Output<string>;
+  /** The Secret Traefik must serve as its default certificate, when `originCertificate` is set. */
+  readonly originTlsSecret: pulumi.Output<OriginTlsSecretRef | undefined>;
+
+  constructor(name: string, args: TunnelOriginArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad argument leaves no half-built component behind.
+    const v = validateTunnelOriginArgs(name, args);
+    super("edge-mtls:tunnel:TunnelOrigin", name, {}, opts);
+    for (const w of v.warnings) void pulumi.log.warn(w, this);
+    const parent = { parent: this };
+
+    // --- Cloudflare: tunnel, its secret, its one configuration, the CNAMEs -------------------------
+    const secretVersion = args.tunnelSecretVersion ?? "1";
+    const secret = new random.RandomBytes(
+      `${name}-tunnel-secret`,
+      { length: 32, keepers: { version: secretVersion } },
+      { ...parent, additionalSecretOutputs: ["base64", "hex"] },
+    );
+    const tunnelSecret = pulumi.secret(secret.base64);
+    const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
+      `${name}-tunnel`,
+      { accountId: args.accountId, name: args.tunnelName ?? name, configSrc: "cloudflare", tunnelSecret },
+      parent,
+    );
+    this.tunnelId = tunnel.id;
+    this.cnameTarget = tunnel.id.apply((id) => `${id}.cfargotunnel.com`);
+
+    // Origin certificate (Traefik side) and the CA bundle cloudflared verifies it with.
+    let caPem: pulumi.Input<string> | undefined;
+    let originTlsSecret: OriginTlsSecretRef | undefined;
+    const cert = args.originCertificate;
+    if (cert !== undefined && v.originCertificateNamespace !== undefined) {
+      originTlsSecret = { namespace: v.originCertificateNamespace, name: cert.secretName ?? `${name}-origin-tls` };
+      if (cert.kind === "cert-manager") {
+        new k8s.apiextensions.CustomResource(
+          `${name}-origin-certificate`,
+          {
+            apiVersion: "cert-manager.io/v1",
+            kind: "Certificate",
+            metadata: { name: originTlsSecret.name, namespace: originTlsSecret.namespace },
+            spec: {
+              secretName: originTlsSecret.name,
+              dnsNames: [...(v.certManagerDnsNames ?? [])],
+              issuerRef: { name: cert.issuerRef.name, kind: cert.issuerRef.kind ?? "ClusterIssuer", group: "cert-manager.io" },
+              privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+            },
+          },
+          parent,
+        );
+        caPem = cert.caPem;
+      } else {
+        const issued = cert.ca.issueServerCertificate(`${name}-origin`, { dnsNames: v.originServerNames });
+        // Trust the CA's bundle, not just its current root, so a CA rotation does not break the origin hop.
+        const trust = issued.trustBundle ?? issued.caPem;
+        new k8s.core.v1.Secret(
+          `${name}-origin-tls`,
+          {
+            metadata: { name: originTlsSecret.name, namespace: originTlsSecret.namespace },
+            type: "kubernetes.io/tls",
+            stringData: {
+              "tls.crt": pulumi.all([issued.certPem, issued.chainPem]).apply(([c, ch]) => fullChainPem(c, ch)),
+              "tls.key": pulumi.secret(issued.privateKeyPem),
+              "ca.crt": trust,
+            },
+          },
+          parent,
+        );
+        caPem = trust;
+      }
+    }
+
+    new cloudflare.ZeroTrustTunnelCloudflaredConfig(
+      `${name}-config`,
+      {
+        accountId: args.accountId,
+        tunnelId: tunnel.id,
+        source: "cloudflare",
+        config: {
+          ingresses: buildIngressRules(v.routes, {
+            ...(caPem !== undefined ? { caPool: ORIGIN_CA_POOL } : {}),
+            ...(args.originTimeouts ? { timeouts: args.originTimeouts } : {}),
+          }),
+        },
+      },
+      parent,
+    );
+
+    for (const hostname of v.hostnames) {
+      new cloudflare.DnsRecord(
+        `${name}-cname-${hostname}`,
+        {
+          zoneId: args.zone.id,
+          name: hostname,
+          type: "CNAME",
+          content: this.cnameTarget,
+          proxied: true,
+          ttl: 1,
+          comment: `Cloudflare Tunnel ${args.tunnelName ?? name} (edge-mtls TunnelOrigin ${name})`,
+        },
+        parent,
+      );
+    }
+
+    if (args.setSslModeStrict ?? false) {
+      new cloudflare.ZoneSetting(`${name}-ssl-mode`, { zoneId: args.zone.id, settingId: "ssl", value: "strict" }, parent);
+    }
+
+    // --- Kubernetes: token Secret, CA bundle, cloudflared Deployment and its PDB --------------------
+    const namespaceName =
+      args.namespace !== undefined
+        ? pulumi.output(args.namespace)
+        : new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+              metadata: {
+                name: `cloudflared-${name}`,
+                labels: {
+                  "pod-security.kubernetes.io/enforce": "restricted",
+                  "pod-security.kubernetes.io/enforce-version": "latest",
+                },
+              },
+            },
+            parent,
+          ).metadata.name;
+    this.namespace = namespaceName;
+
+    const token = pulumi.secret(
+      pulumi.all([args.accountId, tunnel.id, tunnelSecret]).apply(([a, t, s]) => encodeTunnelToken(a, t, s)),
+    );
+    const tokenSecret = new k8s.core.v1.Secret(
+      `${name}-tunnel-token`,
+      { metadata: { namespace: namespaceName, labels: cloudflaredLabels(name) }, type: "Opaque", stringData: { [TOKEN_SECRET_KEY]: token } },
+      parent,
+    );
+
+    const caConfigMap =
+      caPem !== undefined
+        ? new k8s.core.v1.ConfigMap(
+            `${name}-origin-ca`,
+            { metadata: { namespace: namespaceName, labels: cloudflaredLabels(name) }, data: { [ORIGIN_CA_KEY]: caPem } },
+            parent,
+          )
+        : undefined;
+
+    const labels = cloudflaredLabels(name);
+    new k8s.apps.v1.Deployment(
+      `${name}-cloudflared`,
+      {
+        metadata: { namespace: namespaceName, labels },
+        spec: {
+          replicas: args.replicas ?? 2,
+          selector: { matchLabels: labels },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: {
+              labels,
+              // cloudflared reads TUNNEL_TOKEN at start: a new secret or a new tunnel means a new token, so roll
+              // the pods. Both inputs are non-secret (no hash of the token is published).
+              annotations: { "edge-mtls.dev/tunnel-id": tunnel.id, "edge-mtls.dev/tunnel-secret-version": secretVersion },
+            },
+            spec: cloudflaredPodSpec({
+              instance: name,
+              image: args.image ?? CLOUDFLARED_IMAGE,
+              tokenSecretName: tokenSecret.metadata.name,
+              ...(caConfigMap ? { originCaConfigMapName: caConfigMap.metadata.name } : {}),
+              ...(args.resources ? { resources: args.resources } : {}),
+            }),
+          },
+        },
+      },
+      parent,
+    );
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-cloudflared`,
+      { metadata: { namespace: namespaceName, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+      parent,
+    );
+
+    this.hostnames = pulumi.output([...v.hostnames]);
+    this.originTlsSecret = pulumi.output(originTlsSecret);
+    this.registerOutputs({
+      tunnelId: this.tunnelId,
+      cnameTarget: this.cnameTarget,
+      hostnames: this.hostnames,
+      namespace: this.namespace,
+      originTlsSecret: this.originTlsSecret,
+    });
+  }
+}
