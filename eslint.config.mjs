@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "out/**", "node_modules/**", "examples/*/worker/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["dist/**", "out/**", "node_modules/**", "examples/*/worker/**", "**/*.js", "**/*.mjs", "**/*.mts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -11,6 +11,8 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
+      // Pulumi programs are async functions by contract, with or without an await.
+      "@typescript-eslint/require-await": "off",
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
@@ -18,7 +20,7 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         {
-          selector: "TemplateLiteral > MemberExpression[property.name=/^(certPem|privateKeyPem|id|urn)$/]",
+          selector: "TemplateLiteral > MemberExpression[property.name=/^(certPem|privateKeyPem|chainPem|trustBundle)$/]",
           message: "Use pulumi.interpolate or .apply(); an Output in a template literal renders as a warning string.",
         },
       ],

@@ -320,7 +320,7 @@ export class OfflineMonitor {
   /** Resources in the prior state that this run did not register: planned deletes. */
   deletes(): RecordedResource[] {
     const out: RecordedResource[] = [];
-    for (const [urn, r] of this.options.prior ?? []) if (!this.resources.has(urn)) out.push({ ...r, op: "delete", isSecret: r.isSecret });
+    for (const [urn, r] of this.options.prior ?? []) if (!this.resources.has(urn)) out.push({ ...r, op: "delete", isSecret: (p: string) => coveredBy(p, r.secretPaths) });
     return out;
   }
 }

@@ -8,7 +8,7 @@ interface OutputInternals<T> {
 /** The value of an Output (or plain value), for tests and tools. */
 export async function unwrap<T>(value: pulumi.Input<T>): Promise<T> {
   if (pulumi.Output.isInstance(value)) return (value as unknown as OutputInternals<T>).promise();
-  return await (value as T | Promise<T>);
+  return await value;
 }
 
 /** Whether an Output is a secret. */

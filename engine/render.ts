@@ -59,6 +59,11 @@ export function redact(value: unknown, isSecret: (path: string) => boolean, path
   return value;
 }
 
+/** A scalar as text; anything else as `fallback`. */
+function text(v: unknown, fallback = ""): string {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : fallback;
+}
+
 const short = (type: string) => type.split(":").pop() ?? type;
 
 /** File name of a Kubernetes object: `<kind>-<namespace>-<name>.yaml`. */
@@ -99,8 +104,8 @@ function certRows(plan: PlanResult): CertRow[] {
   const rows: CertRow[] = [];
   const keyOf = new Map<string, string>();
   for (const r of plan.all("tls:index/privateKey:PrivateKey")) {
-    const alg = String(r.inputs.algorithm ?? "");
-    keyOf.set(r.name.replace(/-key$/, ""), alg === "RSA" ? `RSA ${String(r.inputs.rsaBits ?? 2048)}` : alg === "ECDSA" ? `ECDSA ${String(r.inputs.ecdsaCurve ?? "P224")}` : alg);
+    const alg = text(r.inputs.algorithm);
+    keyOf.set(r.name.replace(/-key$/, ""), alg === "RSA" ? `RSA ${text(r.inputs.rsaBits, "2048")}` : alg === "ECDSA" ? `ECDSA ${text(r.inputs.ecdsaCurve, "P224")}` : alg);
   }
   const requests = new Map(plan.all("tls:index/certRequest:CertRequest").map((r) => [r.name.replace(/-csr$/, ""), r]));
   for (const r of plan.resources.filter((x) => x.op !== "delete" && (x.type === "tls:index/selfSignedCert:SelfSignedCert" || x.type === "tls:index/locallySignedCert:LocallySignedCert"))) {
@@ -108,7 +113,7 @@ function certRows(plan: PlanResult): CertRow[] {
     const req = requests.get(base);
     const src = r.type.endsWith("SelfSignedCert") ? r.inputs : (req?.inputs ?? {});
     const subj = isObject(src.subject) ? src.subject : {};
-    const subject = [subj.commonName ? `CN=${String(subj.commonName)}` : "", subj.organization ? `O=${String(subj.organization)}` : ""].filter(Boolean).join(", ");
+    const subject = [subj.commonName ? `CN=${text(subj.commonName)}` : "", subj.organization ? `O=${text(subj.organization)}` : ""].filter(Boolean).join(", ");
     const list = (k: string, prefix: string) => (Array.isArray(src[k]) ? (src[k] as unknown[]).map((v) => `${prefix}:${String(v)}`) : []);
     const sans = [...list("dnsNames", "DNS"), ...list("ipAddresses", "IP"), ...list("uris", "URI")].join(" ") || "—";
     const usages = Array.isArray(r.inputs.allowedUses) ? (r.inputs.allowedUses as unknown[]).map(String).join(", ") : "";
@@ -234,8 +239,8 @@ export function renderPlanMarkdown(plan: PlanResult): string {
     for (const r of [...cm].sort((a, b) => a.name.localeCompare(b.name))) {
       const spec = isObject(r.inputs.spec) ? r.inputs.spec : {};
       const meta = isObject(r.inputs.metadata) ? r.inputs.metadata : {};
-      const ref = isObject(spec.issuerRef) ? `${String(spec.issuerRef.kind ?? "Issuer")}/${String(spec.issuerRef.name ?? "")}` : "";
-      out.push(`| ${String(meta.name ?? r.name)} | ${String(meta.namespace ?? "")} | ${cell(Array.isArray(spec.dnsNames) ? spec.dnsNames.join(" ") : "")} | ${ref} | ${String(spec.duration ?? "default (90d)")} | ${String(spec.renewBefore ?? "default (⅓ of duration)")} |`);
+      const ref = isObject(spec.issuerRef) ? `${text(spec.issuerRef.kind, "Issuer")}/${text(spec.issuerRef.name)}` : "";
+      out.push(`| ${text(meta.name, r.name)} | ${text(meta.namespace)} | ${cell(Array.isArray(spec.dnsNames) ? spec.dnsNames.join(" ") : "")} | ${ref} | ${text(spec.duration, "default (90d)")} | ${text(spec.renewBefore, "default (⅓ of duration)")} |`);
     }
   }
   out.push("", "## Trust and traffic", "", "Dotted arrows: who signs or trusts whom. Solid arrows: who talks to whom.", "", ...diagram(plan), "");

@@ -163,7 +163,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     if (runtimeErrors.length) throw new Error(runtimeErrors.join("\n"));
     const stackRes = [...monitor.resources.values()].find((r) => r.type === "pulumi:pulumi:Stack");
     const secretOutputs = stackRes ? Object.keys(stackRes.outputs).filter((k) => stackRes.isSecret(k)) : [];
-    const plain = stackRes?.outputs ?? (outputs as Record<string, unknown>);
+    const plain = stackRes?.outputs ?? outputs;
     return new PlanResult(project, stack, preview, now, [...monitor.resources.values(), ...monitor.deletes()], plain, secretOutputs, warnings, monitor.errors);
   } finally {
     // A program that throws leaves the runtime's own promises for the half-built stack

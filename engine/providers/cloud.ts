@@ -81,8 +81,8 @@ async function invoke(token: string, args: Record<string, unknown>): Promise<Rec
   switch (token) {
     case "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": {
       // cloudflared's token is base64(JSON {a: account tag, t: tunnel id, s: base64 tunnel secret}).
-      const a = String(args.accountId ?? "");
-      const t = String(args.tunnelId ?? "");
+      const a = typeof args.accountId === "string" ? args.accountId : "";
+      const t = typeof args.tunnelId === "string" ? args.tunnelId : "";
       const s = Buffer.from(placeholderHex(`token-secret:${a}:${t}`), "hex").toString("base64");
       return { accountId: a, tunnelId: t, token: Buffer.from(JSON.stringify({ a, t, s })).toString("base64") };
     }

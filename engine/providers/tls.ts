@@ -83,7 +83,7 @@ function keyInfo(privateKeyPem: string): KeyInfo {
         algorithm: "RSA",
         key,
         sign: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-        signing: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as SigningAlgorithm,
+        signing: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
       };
     case "ec": {
       const curve = Object.values(CURVES).find((c) => c.node === key.asymmetricKeyDetails?.namedCurve);
@@ -92,7 +92,7 @@ function keyInfo(privateKeyPem: string): KeyInfo {
         algorithm: "ECDSA",
         key,
         sign: { name: "ECDSA", namedCurve: curve.web },
-        signing: { name: "ECDSA", hash: curve.hash } as SigningAlgorithm,
+        signing: { name: "ECDSA", hash: curve.hash },
       };
     }
     case "ed25519":
@@ -250,7 +250,7 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
 
 async function ski(publicKey: CryptoKey | x509.PublicKey): Promise<x509.SubjectKeyIdentifierExtension> {
   // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID does.
-  return x509.SubjectKeyIdentifierExtension.create(publicKey as never);
+  return x509.SubjectKeyIdentifierExtension.create(publicKey);
 }
 
 function serialNumber(): string {

@@ -128,7 +128,7 @@ export async function mtlsHandshake(server: TlsEndpoint & { requireClientCert?: 
       sock.on("data", (d: Buffer) => {
         data += d.toString();
       });
-      sock.on("error", (e) => {
+      sock.on("error", (e: Error) => {
         clearTimeout(timer);
         resolve({ ok: false, error: `client: ${e.message}${serverError ? `; server: ${serverError}` : ""}` });
       });
