@@ -38,8 +38,6 @@ export const certManagerSchema = z
     acmeEmail: z.email({ message: "must be an e-mail address for the ACME account" }),
     /** Let's Encrypt directory: staging in dev, production in prod. */
     acmeServer: z.enum(["letsencrypt-staging", "letsencrypt-production"]),
-    /** Wildcard origin certificate (seed 000) issued via DNS-01 when Cloudflare is configured. */
-    wildcardCertificate: z.object({ namespace: k8sName, secretName: k8sName.optional() }).strict().optional(),
   })
   .strict();
 
@@ -67,7 +65,18 @@ export const cloudflareSchema = z
     accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-hex-character Cloudflare account id"),
     zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-hex-character Cloudflare zone id"),
     zone: hostname(),
-    tunnel: z.object({ hostnames: z.array(hostname()).min(1), setSslStrict: z.boolean().default(true) }).strict().optional(),
+    tunnel: z
+      .object({
+        hostnames: z.array(hostname()).min(1),
+        setSslStrict: z.boolean().default(true),
+        /**
+         * Who issues the certificate Traefik serves to cloudflared: the internal CA (cloudflared
+         * pins it through caPool) or a Let's Encrypt DNS-01 wildcard via cert-manager (seed 000).
+         */
+        originCertificate: z.enum(["internal-ca", "letsencrypt-dns01"]).default("internal-ca"),
+      })
+      .strict()
+      .optional(),
     apiShield: z
       .object({
         hostnames: z.array(hostname()).min(1),

@@ -1,60 +1,153 @@
 /**
  * The edge-mtls stack program: composes the library's components from the validated stack
  * config (stacks/config.ts). One program for dev, staging and prod; what differs lives in
- * `Pulumi.<stack>.yaml`.
+ * `Pulumi.<stack>.yaml`. Cloudflare is optional: without a `cloudflare` section the stack
+ * needs only a cluster.
+ *
+ *   Internet ─▶ Cloudflare edge ─(tunnel)─▶ cloudflared ─(verified HTTPS)─▶ Traefik websecure
+ *   nginx/edge callers ─(mTLS, named callers only)─▶ Traefik mesh ─▶ services
+ *   Worker ─(mtls_certificate binding)─▶ API Shield (rule pins our CA) ─▶ API
  */
-import { CertManagerIssuer, InternalCA } from "../components";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ApiShieldCa,
+  ApiShieldMtls,
+  CertManagerIssuer,
+  InternalCA,
+  type KeyAlgorithm,
+  MtlsService,
+  TraefikInstall,
+  TunnelOrigin,
+  WorkerClientCertificate,
+} from "../components";
 import { loadStackConfig } from "./config";
 
 export async function main(): Promise<Record<string, unknown>> {
   const { config, cloudflareToken } = loadStackConfig();
-  const production = config.environment === "prod";
+  const env = config.environment;
+  const cf = config.cloudflare;
 
   // 1. The internal CA: root of trust for every internal hop.
-  const ca = new InternalCA(`${config.environment}-mesh`, {
-    subject: { commonName: config.internalCa.commonName ?? `edge-mtls ${config.environment} Root CA`, organization: config.internalCa.organization ?? "edge-mtls" },
-    keyAlgorithm: config.internalCa.keyAlgorithm as never,
-    leafKeyAlgorithm: config.internalCa.leafKeyAlgorithm as never,
+  const ca = new InternalCA(`${env}-mesh`, {
+    subject: { commonName: config.internalCa.commonName ?? `edge-mtls ${env} Root CA`, organization: config.internalCa.organization ?? "edge-mtls" },
+    keyAlgorithm: config.internalCa.keyAlgorithm as KeyAlgorithm | undefined,
+    leafKeyAlgorithm: config.internalCa.leafKeyAlgorithm as KeyAlgorithm | undefined,
     caValidity: config.internalCa.caValidity,
     intermediate: config.internalCa.intermediate,
     leafValidity: config.internalCa.leafValidity,
     renewBefore: config.internalCa.renewBefore,
   });
 
-  // 2. cert-manager: ACME (Let's Encrypt staging in dev, production in prod) and a CA issuer backed by the internal CA.
-  const zone = config.cloudflare?.zone;
+  // 2. cert-manager: ACME (Let's Encrypt staging in dev, production in prod; DNS-01 through
+  //    Cloudflare when configured) and a CA issuer backed by the internal CA.
   const acme = new CertManagerIssuer("letsencrypt", {
     install: config.certManager.install,
-    environment: production ? "production" : "non-production",
+    environment: env === "prod" ? "production" : "non-production",
     issuerName: config.certManager.acmeServer,
     issuer: {
       type: "acme",
       server: config.certManager.acmeServer,
       email: config.certManager.acmeEmail,
-      ...(zone && cloudflareToken ? { dns01: { cloudflare: { apiToken: cloudflareToken, zones: [zone] } } } : {}),
+      ...(cf && cloudflareToken ? { dns01: { cloudflare: { apiToken: cloudflareToken, zones: [cf.zone] } } } : {}),
     },
   });
-  const internalIssuer = new CertManagerIssuer(
-    "internal-ca",
-    { install: false, issuerName: "edge-mtls-internal-ca", issuer: { type: "ca", authority: ca } },
-    { dependsOn: [acme] },
-  );
+  const internalIssuer = new CertManagerIssuer("internal-ca", { install: false, issuerName: "edge-mtls-internal-ca", issuer: { type: "ca", authority: ca } }, { dependsOn: [acme] });
 
-  const certificates: Record<string, string> = {};
-  if (zone && config.certManager.wildcardCertificate) {
-    const wildcard = acme.certificate("origin-wildcard", {
-      dnsNames: [`*.${zone}`, zone],
-      namespace: config.certManager.wildcardCertificate.namespace,
-      secretName: config.certManager.wildcardCertificate.secretName,
-    });
-    certificates.originWildcard = wildcard.secretName;
+  // 3. Traefik with web, websecure and the private mTLS entrypoint.
+  const traefik = new TraefikInstall("traefik", { namespace: config.traefik.namespace, mtlsEntrypoint: { port: config.traefik.meshPort } });
+
+  // 4. One MtlsService per internal service: only its listed callers get in.
+  const services = config.services.map(
+    (svc) =>
+      new MtlsService(
+        svc.name,
+        {
+          traefik,
+          ca,
+          service: { namespace: svc.namespace, name: svc.service, port: svc.port },
+          hostnames: svc.hostnames,
+          clients: svc.clients.map((c) => ({ name: c.name })),
+          minTlsVersion: svc.minTlsVersion,
+        },
+        { dependsOn: [traefik] },
+      ),
+  );
+  const callers: Record<string, unknown> = {};
+  services.forEach((s, i) => {
+    const svcName = config.services[i]?.name ?? String(i);
+    for (const c of Object.values(s.clients)) {
+      callers[`${svcName}/${c.name}`] = { certPem: c.certPem, privateKeyPem: c.privateKeyPem, serverCaPem: c.serverCaPem, notAfter: c.notAfter };
+    }
+  });
+
+  // 5. Cloudflare (optional): tunnel to Traefik over verified HTTPS, API Shield mTLS.
+  let tunnelId: pulumi.Output<string> | undefined;
+  let publicHostnames: pulumi.Output<string[]> | undefined;
+  let apiShield: Record<string, unknown> | undefined;
+  const certificateStatus: Record<string, unknown> = {};
+  if (cf?.tunnel) {
+    const origin = traefik.origin("websecure");
+    const tunnel = new TunnelOrigin(
+      `${env}-edge`,
+      {
+        accountId: cf.accountId,
+        zone: { id: cf.zoneId, name: cf.zone },
+        routes: cf.tunnel.hostnames,
+        origin,
+        setSslModeStrict: cf.tunnel.setSslStrict,
+        originCertificate:
+          cf.tunnel.originCertificate === "internal-ca"
+            ? { kind: "internal-ca", ca, namespace: traefik.namespace }
+            : { kind: "cert-manager", issuerRef: { name: config.certManager.acmeServer, kind: "ClusterIssuer" }, namespace: traefik.namespace, dnsNames: [`*.${cf.zone}`, cf.zone] },
+      },
+      { dependsOn: [traefik, acme] },
+    );
+    tunnelId = tunnel.tunnelId;
+    publicHostnames = tunnel.hostnames;
+    // Traefik serves the origin certificate by default (TLSStore "default"), so cloudflared's
+    // originServerName gets it for every public hostname.
+    new k8s.apiextensions.CustomResource(
+      `${env}-traefik-default-tlsstore`,
+      {
+        apiVersion: "traefik.io/v1alpha1",
+        kind: "TLSStore",
+        metadata: { name: "default", namespace: traefik.namespace },
+        spec: { defaultCertificate: { secretName: tunnel.originTlsSecret.apply((s) => s?.name ?? `${env}-edge-origin-tls`) } },
+      },
+      { dependsOn: [traefik, tunnel] },
+    );
   }
+  if (cf?.apiShield) {
+    const shieldCa = new ApiShieldCa(`${env}-api-shield-ca`, { accountId: cf.accountId, authority: ca });
+    new ApiShieldMtls(`${env}-api-shield`, {
+      zoneId: cf.zoneId,
+      zoneName: cf.zone,
+      trustAnchor: shieldCa,
+      protections: [{ name: "api", hostnames: cf.apiShield.hostnames, pathPrefixes: cf.apiShield.pathPrefixes }],
+    });
+    apiShield = { protectedHostnames: cf.apiShield.hostnames, pathPrefixes: cf.apiShield.pathPrefixes, caCertificateId: shieldCa.mtlsCertificateId };
+    if (cf.apiShield.callerWorker) {
+      const worker = new WorkerClientCertificate(`${env}-${cf.apiShield.callerWorker.scriptName}`, {
+        accountId: cf.accountId,
+        bindingName: cf.apiShield.callerWorker.bindingName,
+        issuer: ca,
+        identity: cf.apiShield.callerWorker.scriptName,
+      });
+      apiShield.workerBinding = worker.binding;
+    }
+  }
+  void internalIssuer;
 
   return {
-    environment: config.environment,
+    environment: env,
     caBundle: ca.trustBundle,
-    acmeIssuer: acme.issuerName,
-    internalIssuer: internalIssuer.issuerName,
-    certificates,
+    callers: pulumi.secret(callers),
+    internalHostnames: config.services.flatMap((s) => s.hostnames),
+    publicHostnames: publicHostnames ?? [],
+    tunnelId: tunnelId ?? null,
+    apiShield: apiShield ?? null,
+    issuers: { acme: acme.issuerName, internal: internalIssuer.issuerName },
+    certificateStatus,
   };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Topology } from "../common/topology";
 import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
 import { mtlsRuleExpression } from "./expression";
@@ -145,6 +146,10 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
       this.associatedHostnames[group.anchor.anchorName] = group.hostnames;
     }
 
-    this.registerOutputs({ rulesetId: this.rulesetId, expressions: this.expressions, associatedHostnames: this.associatedHostnames });
+    const topology: Topology = {
+      talksTo: args.protections.flatMap((p) => p.hostnames.map((h) => ({ from: "mTLS API clients", to: h, label: `${(p.pathPrefixes ?? ["/api/"]).join(" ")} — client cert required` }))),
+      trusts: args.protections.flatMap((p) => p.hostnames.map((h) => ({ from: h, to: (p.trustAnchor ?? args.trustAnchor).label, label: "issuer SKI pinned" }))),
+    };
+    this.registerOutputs({ topology, rulesetId: this.rulesetId, expressions: this.expressions, associatedHostnames: this.associatedHostnames });
   }
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker, q } from "../common/errors";
 import { parseDurationMinutes } from "../common/duration";
+import { parseCertStatus, type CertStatusSummary, type CertificateStatusInput } from "./status";
 import { defaultSecretName } from "./naming";
 import {
   CERT_MANAGER_API_VERSION,
@@ -36,6 +37,12 @@ export interface ManagedCertificate {
   readonly namespace: string;
   /** The `kubernetes.io/tls` Secret cert-manager writes (`tls.crt`, `tls.key`, `ca.crt`). */
   readonly secretName: string;
+  /**
+   * The certificate's status as dashboards show it (issued / pending / renewing / failed),
+   * projected from the live `status` the Kubernetes provider reads back after apply
+   * ({@link parseCertStatus}). `pending` until cert-manager has reported.
+   */
+  readonly status: pulumi.Output<CertStatusSummary>;
 }
 
 /**
@@ -217,10 +224,13 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
         kind: "Certificate",
         metadata: { name, namespace: args.namespace, annotations: readinessAnnotations(this.wait, this.timeoutSeconds) },
         spec: renderCertificateSpec({ ...args, secretName }, this.ref),
+        // Listed (unset) so that the provider's read-back of `status` becomes an output.
+        status: undefined,
       },
       { parent: this, dependsOn: [...(this.release ? [this.release] : []), this.issuer] },
     );
-    const cert: ManagedCertificate = { resource, name, namespace: args.namespace, secretName };
+    const liveStatus = (resource as unknown as { status?: pulumi.Output<CertificateStatusInput> }).status ?? pulumi.output(undefined);
+    const cert: ManagedCertificate = { resource, name, namespace: args.namespace, secretName, status: liveStatus.apply((st) => parseCertStatus(st)) };
     this.certificates.set(id, { key, cert });
     return cert;
   }

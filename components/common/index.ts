@@ -3,3 +3,4 @@ export * from "./dns";
 export * from "./duration";
 export * from "./clock";
 export * from "./x509";
+export * from "./topology";

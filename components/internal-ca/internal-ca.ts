@@ -105,6 +105,8 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     const interValidityText = inter?.validity ?? (caHours > 5 * 8760 ? "5y" : caValidityText);
     const interHours = inter ? durationHours(c, "intermediate.validity", interValidityText) : caHours;
     if (inter) c.check(interHours <= caHours, "intermediate.validity", `(${interValidityText}) must not exceed caValidity (${caValidityText}); an intermediate cannot outlive its root`);
+    const interSubject = inter?.subject ?? { commonName: `${name} Intermediate CA`, organization: subject.organization };
+    if (inter) c.check(typeof interSubject.commonName === "string" && interSubject.commonName.trim() !== "", "intermediate.subject.commonName", `(${q(interSubject.commonName)}) must be a non-empty name; RFC 5280 requires a CA subject`);
     const leafValidityText = args.leafValidity ?? "90d";
     const renewText = args.renewBefore ?? "30d";
     const leafHours = durationHours(c, "leafValidity", leafValidityText);
@@ -147,8 +149,6 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     let issuerKeyPem: pulumi.Output<string> = rootKey.privateKeyPemPkcs8;
     let issuerNotAfter: pulumi.Output<string> = root.validityEndTime;
     if (inter) {
-      const interSubject = inter.subject ?? { commonName: `${name} Intermediate CA`, organization: subject.organization };
-      c.check(interSubject.commonName.trim() !== "", "intermediate.subject.commonName", "must be a non-empty name");
       const interKey = new tls.PrivateKey(`${name}-intermediate-key`, privateKeyArgs(keyAlgorithm), caOpts);
       const interCsr = new tls.CertRequest(`${name}-intermediate-csr`, { privateKeyPem: interKey.privateKeyPem, subject: interSubject }, caOpts);
       const interCert = new tls.LocallySignedCert(
@@ -246,8 +246,8 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     c.check(!this.issued.has(name), `${method} name`, `(${q(name)}) is already issued by this CA; certificate names must be unique`);
     const validityText = args.validity ?? this.leafDefaults.validityText;
     const renewText = args.renewBefore ?? this.leafDefaults.renewText;
-    const validityHours = args.validity ? durationHours(c, `${method}.validity`, args.validity) : this.leafDefaults.validityHours;
-    const renewBeforeHours = args.renewBefore ? durationHours(c, `${method}.renewBefore`, args.renewBefore) : this.leafDefaults.renewBeforeHours;
+    const validityHours = args.validity !== undefined ? durationHours(c, `${method}.validity`, args.validity) : this.leafDefaults.validityHours;
+    const renewBeforeHours = args.renewBefore !== undefined ? durationHours(c, `${method}.renewBefore`, args.renewBefore) : this.leafDefaults.renewBeforeHours;
     checkRenewal(c, `${method}.renewBefore`, renewBeforeHours, validityHours, renewText, validityText);
     c.check(
       validityHours <= this.issuerValidityHours,

@@ -82,7 +82,7 @@ export class IssuedCertificate extends pulumi.ComponentResource {
         throw new EdgeMtlsArgumentError(
           "InternalCA",
           issuer.caName,
-          `${args.role === "server" ? "issueServerCertificate" : "issueClientCertificate"}("${name}").validity`,
+          `${args.role === "server" ? "issueServerCertificate" : "issueClientCertificate"}("${name.slice(issuer.caName.length + 1)}").validity`,
           `(${formatHours(args.validityHours)}) would outlive the issuing CA, which expires ${notAfter}; shorten the validity or rotate the CA (docs/internal-ca.md#ca-rotation)`,
         );
       }
@@ -95,7 +95,12 @@ export class IssuedCertificate extends pulumi.ComponentResource {
     // A string trigger: identical across runs within one period, different after a boundary.
     const trigger = this.generation.apply((g) => `generation-${g}`);
 
-    const key = new tls.PrivateKey(`${name}-key`, privateKeyArgs(args.keyAlgorithm), { parent: this, replacementTrigger: trigger });
+    // The key's inputs wait for the remaining-life check, so that a failed check rejects the
+    // key's (and through it the CSR's and certificate's) outputs. A rejected
+    // replacementTrigger alone is serialized after the SDK has stopped tracking the pending
+    // registration, which leaves every output of the leaf unresolved: a hang, not an error.
+    const keyArgs = privateKeyArgs(args.keyAlgorithm);
+    const key = new tls.PrivateKey(`${name}-key`, { ...keyArgs, algorithm: remainingOk.apply(() => keyArgs.algorithm) }, { parent: this, replacementTrigger: trigger });
     const csr = new tls.CertRequest(
       `${name}-csr`,
       {

@@ -25,14 +25,20 @@
 
 /** The rotation generation of a leaf at `now`. */
 export function rotationGeneration(anchor: Date, now: Date, validityHours: number, renewBeforeHours: number): number {
-  const periodMs = (validityHours - renewBeforeHours) * 3600_000;
-  if (periodMs <= 0) throw new Error(`rotation period must be positive (validity ${validityHours}h, renewBefore ${renewBeforeHours}h)`);
+  const periodMs = rotationPeriodMs(validityHours, renewBeforeHours);
   const elapsed = now.getTime() - anchor.getTime();
   return Math.max(0, Math.floor(elapsed / periodMs));
 }
 
 /** When the leaf of generation `generation` is next rotated. */
 export function nextRotation(anchor: Date, generation: number, validityHours: number, renewBeforeHours: number): Date {
-  const periodMs = (validityHours - renewBeforeHours) * 3600_000;
+  const periodMs = rotationPeriodMs(validityHours, renewBeforeHours);
   return new Date(anchor.getTime() + (generation + 1) * periodMs);
+}
+
+/** The rotation period `validity − renewBefore` in milliseconds; throws unless positive. */
+function rotationPeriodMs(validityHours: number, renewBeforeHours: number): number {
+  const periodMs = (validityHours - renewBeforeHours) * 3600_000;
+  if (!(periodMs > 0)) throw new Error(`rotation period must be positive (validity ${validityHours}h, renewBefore ${renewBeforeHours}h)`);
+  return periodMs;
 }

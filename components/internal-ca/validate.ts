@@ -32,7 +32,7 @@ export function checkDnsNames(c: ArgChecker, arg: string, names: readonly string
   const seen = new Set<string>();
   names.forEach((n, i) => {
     const problem = typeof n === "string" ? dnsNameProblem(n, { allowWildcard: true }) : "is not a string";
-    if (problem) c.fail(`${arg}[${i}]`, `(${q(n)}) ${problem}`);
+    if (problem) c.fail(`${arg}[${i}]`, `(${q(n)}) ${problem}; write a host name such as "api.mesh.internal"`);
     c.check(!seen.has(n), `${arg}[${i}]`, `(${q(n)}) is listed twice`);
     seen.add(n);
   });
@@ -82,6 +82,6 @@ export function singleCaCertificateProblem(pem: string): string | undefined {
     return `is not a parseable certificate (${(e as Error).message})`;
   }
   const bc = cert.getExtension(x509.BasicConstraintsExtension);
-  if (!bc?.ca) return `is not a CA certificate (subject ${cert.subject} has no basicConstraints CA:TRUE)`;
+  if (!bc?.ca) return `is not a CA certificate (subject ${cert.subject} has no basicConstraints CA:TRUE); give the issuing CA's certificate, e.g. another InternalCA's rootCertPem`;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import type { Topology } from "../common/topology";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
 import { parseDurationHours, toGoDuration, type Duration } from "../common/duration";
@@ -338,7 +339,16 @@ export class MtlsService extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.tlsOption, serverCertDep, ...this.middlewares, ...(this.serversTransport ? [this.serversTransport] : [])] },
     );
 
+    const backend = `${service.namespace}/${service.name}:${service.port}`;
+    const topology: Topology = {
+      talksTo: [
+        ...Object.keys(this.clients).flatMap((c) => settings.hostnames.map((h) => ({ from: c, to: `traefik:${entrypoint} ${h}`, label: `mTLS ≥ TLS ${settings.policy.minVersion.replace("VersionTLS1", "1.")}` }))),
+        ...settings.hostnames.map((h) => ({ from: `traefik:${entrypoint} ${h}`, to: backend, label: this.serversTransport ? "mTLS (ServersTransport)" : "HTTP + caller identity headers" })),
+      ],
+      trusts: Object.keys(this.clients).map((c) => ({ from: `traefik:${entrypoint} ${settings.hostnames[0] ?? ""}`, to: c, label: "client CA in TLSOption" })),
+    };
     this.registerOutputs({
+      topology,
       hostnames: this.hostnames,
       entrypoint: this.entrypoint,
       tlsOptionRef: this.tlsOptionRef,

@@ -137,6 +137,8 @@ export class TraefikInstall extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
   /** Helm release status. */
   readonly status: pulumi.Output<string>;
+  /** The chart's main Service (Helm `traefik.fullname`: the release name when it contains "traefik", else `<release>-traefik`). */
+  readonly serviceName: string;
 
   constructor(name: string, args: TraefikInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const namespace = args.namespace ?? "traefik";
@@ -156,6 +158,8 @@ export class TraefikInstall extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.mtlsEntrypoint = ep;
     this.entrypoints = ["web", "websecure", ep.name];
+    const releaseName = args.releaseName ?? name;
+    this.serviceName = releaseName.includes("traefik") ? releaseName : `${releaseName}-traefik`;
     this.release = new k8s.helm.v3.Release(
       name,
       {
@@ -171,6 +175,23 @@ export class TraefikInstall extends pulumi.ComponentResource {
     );
     this.status = this.release.status.apply((s) => s?.status ?? "unknown");
     this.registerOutputs({ status: this.status });
+  }
+
+  /**
+   * Where to send traffic for one of this install's entrypoints: Traefik's Service, the
+   * Service port and the entrypoint (with `mtls` telling whether it demands client
+   * certificates). TunnelOrigin's `origin` takes this and refuses an mTLS entrypoint.
+   * The mesh entrypoint is reached through the chart's internal ClusterIP Service.
+   */
+  origin(entrypoint = "websecure"): { service: { namespace: string; name: string }; port: number; entrypoint: { name: string; port: number; mtls: boolean } } {
+    if (!this.entrypoints.includes(entrypoint)) {
+      argChecker("TraefikInstall", this.serviceName).fail("origin(entrypoint)", `(${JSON.stringify(entrypoint)}) is not an entrypoint of this install; use one of ${this.entrypoints.join(", ")}`);
+    }
+    if (entrypoint === this.mtlsEntrypoint.name) {
+      return { service: { namespace: this.namespace, name: `${this.serviceName}-internal` }, port: this.mtlsEntrypoint.port, entrypoint: { name: entrypoint, port: this.mtlsEntrypoint.port, mtls: true } };
+    }
+    const port = entrypoint === "web" ? 80 : 443;
+    return { service: { namespace: this.namespace, name: this.serviceName }, port, entrypoint: { name: entrypoint, port, mtls: false } };
   }
 
   /** True when `entrypoint` exists on this install. */

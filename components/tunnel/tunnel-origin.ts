@@ -9,6 +9,7 @@
  * routes are combined with `mergeRoutes` and passed together.
  */
 import * as cloudflare from "@pulumi/cloudflare";
+import type { Topology } from "../common/topology";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -221,7 +222,15 @@ export class TunnelOrigin extends pulumi.ComponentResource {
 
     this.hostnames = pulumi.output([...v.hostnames]);
     this.originTlsSecret = pulumi.output(originTlsSecret);
+    const topology: Topology = {
+      talksTo: [
+        { from: "internet", to: "cloudflare edge", label: `HTTPS ${v.hostnames.join(", ")}` },
+        { from: "cloudflare edge", to: `cloudflared ${name}`, label: "tunnel" },
+        ...[...new Set(v.hostnames.map((h) => routeTargetLabel(args, h)))].map((t) => ({ from: `cloudflared ${name}`, to: t, label: args.allowInsecureOrigin ? "HTTP(S), insecure allowed" : "HTTPS, origin verified (caPool)" })),
+      ],
+    };
     this.registerOutputs({
+      topology,
       tunnelId: this.tunnelId,
       cnameTarget: this.cnameTarget,
       hostnames: this.hostnames,
@@ -229,4 +238,12 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       originTlsSecret: this.originTlsSecret,
     });
   }
+}
+
+/** The diagram label of the origin a hostname's requests go to. */
+function routeTargetLabel(args: TunnelOriginArgs, hostname: string): string {
+  const route = args.routes.find((r) => typeof r !== "string" && r.hostname === hostname);
+  const origin = (typeof route === "object" ? route.origin : undefined) ?? args.origin;
+  if (!origin) return "origin";
+  return "url" in origin ? origin.url : `traefik:${origin.entrypoint.name}`;
 }
