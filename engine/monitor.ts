@@ -210,7 +210,8 @@ export class OfflineMonitor {
     }
     const triggerChanged = record.replacementTrigger !== undefined && !deepEqual(prior.replacementTrigger, record.replacementTrigger);
     const replaceOn = this.provider(record.type).replaceOnChange(record.type);
-    const forcesReplace = changed.some((k) => replaceOn.includes("*") || replaceOn.some((r) => r === k || r.startsWith(`${k}.`)));
+    // A nested replace path (`metadata.name`) forces a replace only when that path changed, not any sibling (`metadata.labels`).
+    const forcesReplace = changed.some((k) => replaceOn.includes("*") || replaceOn.some((r) => r === k || (r.startsWith(`${k}.`) && !deepEqual(getPath(prior.inputs, r), getPath(record.inputs, r)))));
     record.changed = triggerChanged ? ["replacementTrigger", ...changed] : changed;
     if (triggerChanged || forcesReplace) {
       if (prior.protect || record.protect) {

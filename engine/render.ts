@@ -249,8 +249,38 @@ export function renderPlanMarkdown(plan: PlanResult): string {
   return out.join("\n");
 }
 
+/**
+ * Key-derived identifiers (subject key identifiers) differ on every run because every run
+ * mints new keys. Each one found in a certificate of the plan is shown as the name of the
+ * certificate it identifies, e.g. a WAF rule's pinned issuer SKI reads
+ * `{SKI of prod-mesh-intermediate-cert}` — stable, and more telling than hex.
+ */
+export function keyIdentifierAliases(plan: PlanResult): Array<[RegExp, string]> {
+  const out: Array<[RegExp, string]> = [];
+  for (const r of plan.resources) {
+    const pem = r.outputs.certPem;
+    if (!r.type.startsWith("tls:") || typeof pem !== "string" || !pem.includes("BEGIN CERTIFICATE")) continue;
+    try {
+      const ski = new x509.X509Certificate(pem).getExtension(x509.SubjectKeyIdentifierExtension);
+      if (!ski) continue;
+      const hex = ski.keyId.toLowerCase();
+      const colons = hex.replace(/(..)(?!$)/g, "$1:");
+      out.push([new RegExp(`${hex}|${colons}`, "gi"), `{SKI of ${r.name}}`]);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 /** All plan files: relative path → content. */
 export function renderPlan(plan: PlanResult): Map<string, string> {
+  const aliases = keyIdentifierAliases(plan);
+  const stable = (content: string) => aliases.reduce((acc, [re, label]) => acc.replace(re, label), content);
+  return new Map([...renderFiles(plan)].map(([name, content]) => [name, stable(content)]));
+}
+
+function renderFiles(plan: PlanResult): Map<string, string> {
   const files = new Map<string, string>();
   files.set("plan.md", renderPlanMarkdown(plan));
   const k8s = plan.resources.filter((r) => r.op !== "delete" && r.custom && r.type.startsWith("kubernetes:"));

@@ -184,6 +184,15 @@ export interface StackRunOptions extends Omit<RunOptions, "project" | "stack" | 
 }
 
 /**
+ * Loads a stack program with a dynamic import, so that the host's TypeScript loader compiles
+ * it as `pulumi up` does with ts-node: tsx for the plan CLI, vite for vitest. One module
+ * graph per process: the program and the caller share the library's classes.
+ */
+async function loadProgram(main: string): Promise<{ default?: unknown } & Record<string, unknown>> {
+  return (await import(main)) as { default?: unknown } & Record<string, unknown>;
+}
+
+/**
  * Runs the Pulumi project in `projectDir` for `stack`: reads `Pulumi.yaml` (name, main) and
  * `Pulumi.<stack>.yaml` (config), loads the program and calls its default export (or uses
  * its named exports as outputs, like the Pulumi Node.js host).
@@ -196,8 +205,7 @@ export async function runStack(projectDir: string, stack: string, options: Stack
   const config = { ...cfg.values, ...(options.configOverrides ?? {}) };
   return runProgram(
     async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(main) as { default?: unknown } & Record<string, unknown>;
+      const mod = await loadProgram(main);
       const entry = mod.default ?? mod;
       return typeof entry === "function" ? (entry as () => unknown)() : entry;
     },

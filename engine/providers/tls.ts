@@ -195,9 +195,14 @@ interface Subject {
   country?: string;
   postalCode?: string;
   serialNumber?: string;
+  emailAddress?: string;
 }
 
-/** A subject block → an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L, street, postalCode, O, OU, CN, serialNumber). */
+/**
+ * A subject block → an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L, street,
+ * postalCode, O, OU, CN, serialNumber), then emailAddress (the provider's one ExtraName, IA5String).
+ * Several street addresses form one multi-valued RDN, as Go's appendRDNs does.
+ */
 export function subjectName(subject: unknown): x509.Name {
   const s = (subject ?? {}) as Subject;
   const rdns: x509.JsonName = [];
@@ -207,12 +212,14 @@ export function subjectName(subject: unknown): x509.Name {
   add("C", s.country);
   add("ST", s.province);
   add("L", s.locality);
-  for (const st of s.streetAddresses ?? []) add("2.5.4.9", st);
+  const streets = (s.streetAddresses ?? []).filter((st) => st !== "");
+  if (streets.length) rdns.push({ "2.5.4.9": streets });
   add("2.5.4.17", s.postalCode);
   add("O", s.organization);
   add("OU", s.organizationalUnit);
   add("CN", s.commonName);
   add("2.5.4.5", s.serialNumber);
+  add("E", s.emailAddress);
   return new x509.Name(rdns);
 }
 

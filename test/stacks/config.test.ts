@@ -1,0 +1,72 @@
+/**
+ * Issue 8: stack config is validated at start with one clear error per problem (which key,
+ * which file, what is expected), by a schema (zod), before any resource exists.
+ */
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { StackConfigError } from "../../components";
+import { runStack } from "../../engine";
+import { validateStackConfig } from "../../stacks/config";
+
+const ROOT = path.resolve(__dirname, "../..");
+const base = { environment: "dev", certManager: { acmeEmail: "ops@example.com", acmeServer: "letsencrypt-staging" } };
+
+describe("validateStackConfig", () => {
+  it("accepts the minimal dev config and fills defaults", () => {
+    const { config, problems } = validateStackConfig(base);
+    expect(problems).toEqual([]);
+    expect(config?.traefik).toEqual({ namespace: "traefik", meshPort: 8443 });
+    expect(config?.cloudflare).toBeUndefined();
+  });
+
+  it("names a missing required key", () => {
+    const { problems } = validateStackConfig({ environment: "dev" });
+    expect(problems).toEqual([{ key: "edge-mtls:certManager", problem: expect.stringMatching(/missing required key/) }]);
+  });
+
+  it("names a key of the wrong type with what is expected", () => {
+    const { problems } = validateStackConfig({ ...base, traefik: { meshPort: "8443" } });
+    expect(problems).toEqual([{ key: "edge-mtls:traefik.meshPort", problem: expect.stringMatching(/expected number/) }]);
+  });
+
+  it("reports one problem per bad value, each with its path", () => {
+    const { problems } = validateStackConfig({
+      ...base,
+      environment: "qa",
+      services: [{ name: "Orders", namespace: "shop", service: "orders", port: 70000, hostnames: ["bad_host"], clients: [{ name: "nginx" }] }],
+    });
+    expect(problems.map((p) => p.key).sort()).toEqual(["edge-mtls:environment", "edge-mtls:services.0.hostnames.0", "edge-mtls:services.0.name", "edge-mtls:services.0.port"]);
+  });
+
+  it("rejects a misspelled key instead of ignoring it", () => {
+    const { problems } = validateStackConfig({ ...base, certManger: {} });
+    expect(problems).toEqual([{ key: "edge-mtls:", problem: expect.stringMatching(/unknown key\(s\) "certManger"/) }]);
+  });
+
+  it("rejects an invalid ACME e-mail", () => {
+    const { problems } = validateStackConfig({ ...base, certManager: { ...base.certManager, acmeEmail: "not-an-email" } });
+    expect(problems[0]?.key).toBe("edge-mtls:certManager.acmeEmail");
+  });
+
+  it("rejects a Cloudflare account id that is not 32 hex characters", () => {
+    const { problems } = validateStackConfig({ ...base, cloudflare: { accountId: "123", zoneId: "0123456789abcdef0123456789abcdef", zone: "example.com" } });
+    expect(problems).toEqual([{ key: "edge-mtls:cloudflare.accountId", problem: expect.stringMatching(/32-hex/) }]);
+  });
+});
+
+describe("the stack program with bad config", () => {
+  it("fails before creating any resource, naming the stack file and every bad key", async () => {
+    const err = await runStack(ROOT, "dev", { configOverrides: { "edge-mtls:traefik": JSON.stringify({ meshPort: 0 }), "edge-mtls:environment": "qa" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StackConfigError);
+    expect((err as Error).message.split("\n")).toEqual([
+      expect.stringMatching(/^Pulumi\.dev\.yaml: edge-mtls:environment: /),
+      expect.stringMatching(/^Pulumi\.dev\.yaml: edge-mtls:traefik\.meshPort: /),
+    ]);
+  });
+
+  it("requires the Cloudflare token as a secret when a cloudflare section is configured", async () => {
+    const cloudflare = JSON.stringify({ accountId: "0123456789abcdef0123456789abcdef", zoneId: "0123456789abcdef0123456789abcdef", zone: "example.com" });
+    const err = await runStack(ROOT, "dev", { configOverrides: { "edge-mtls:cloudflare": cloudflare } }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^Pulumi\.dev\.yaml: cloudflare:apiToken: missing secret; .*pulumi config set --secret cloudflare:apiToken/);
+  });
+});

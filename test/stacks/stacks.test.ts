@@ -1,0 +1,138 @@
+/**
+ * Issue 8 acceptance for the stacks: dev/staging/prod plan through the offline engine from
+ * their committed `Pulumi.<stack>.yaml`; key resources are there; dev needs no Cloudflare;
+ * plans are byte-identical across runs; every rendered custom resource validates against
+ * the upstream CRD schemas; no committed stack file holds a credential.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderPlan, runStack, type PlanResult } from "../../engine";
+import { validateCustomResource } from "../support/crd";
+
+const ROOT = path.resolve(__dirname, "../..");
+const STACKS = ["dev", "staging", "prod"] as const;
+const plans = new Map<string, PlanResult>();
+
+beforeAll(async () => {
+  for (const s of STACKS) plans.set(s, await runStack(ROOT, s));
+});
+const plan = (s: string) => plans.get(s) as PlanResult;
+const spec = (p: PlanResult, type: string, name: string) => p.find(type, name).inputs.spec as Record<string, unknown>;
+
+describe.each(STACKS)("stack %s", (stack) => {
+  it("plans without errors", () => {
+    expect(plan(stack).errors).toEqual([]);
+  });
+
+  it("creates the internal CA, protected", () => {
+    const root = plan(stack).find("tls:index/selfSignedCert:SelfSignedCert", `${stack}-mesh-root-cert`);
+    expect(root.protect).toBe(true);
+    expect(root.inputs.isCaCertificate).toBe(true);
+  });
+
+  it("installs cert-manager and Traefik from pinned Helm charts", () => {
+    const releases = plan(stack).all("kubernetes:helm.sh/v3:Release").map((r) => [r.inputs.chart, typeof r.inputs.version]);
+    expect(releases).toEqual(expect.arrayContaining([["cert-manager", "string"], ["traefik", "string"]]));
+  });
+
+  it("requires and verifies client certificates on every MtlsService's TLSOption", () => {
+    const options = plan(stack).all("kubernetes:traefik.io/v1alpha1:TLSOption");
+    expect(options.length).toBeGreaterThan(0);
+    for (const o of options) expect((o.inputs.spec as { clientAuth: { clientAuthType: string } }).clientAuth.clientAuthType).toBe("RequireAndVerifyClientCert");
+  });
+
+  it("routes every internal hostname on the mesh entrypoint", () => {
+    const routes = plan(stack).all("kubernetes:traefik.io/v1alpha1:IngressRoute");
+    for (const r of routes) expect((r.inputs.spec as { entryPoints: string[] }).entryPoints).toEqual(["mesh"]);
+    expect(plan(stack).outputs.internalHostnames).toEqual(expect.arrayContaining(["orders.mesh.internal"]));
+  });
+
+  it("exports the CA bundle, and the caller certificates only as a secret", () => {
+    expect(String(plan(stack).outputs.caBundle)).toMatch(/BEGIN CERTIFICATE/);
+    expect(plan(stack).secretOutputs).toContain("callers");
+    expect(plan(stack).secretOutputs).not.toContain("caBundle");
+  });
+
+  it("renders custom resources that validate against the upstream cert-manager and Traefik CRDs", () => {
+    const crs = plan(stack).resources.filter((r) => /^kubernetes:(cert-manager\.io|traefik\.io)\//.test(r.type));
+    expect(crs.length).toBeGreaterThan(3);
+    for (const r of crs) expect(validateCustomResource(r.inputs as { apiVersion: string; kind: string })).toEqual([]);
+  });
+
+  it("produces a byte-identical plan on a second run", async () => {
+    const again = await runStack(ROOT, stack);
+    const a = renderPlan(plan(stack));
+    const b = renderPlan(again);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [file, content] of a) expect(b.get(file), file).toBe(content);
+  });
+
+  it("never writes key material or the Cloudflare token into plan files", () => {
+    for (const [file, content] of renderPlan(plan(stack))) {
+      expect(content, file).not.toMatch(/PRIVATE KEY/);
+      expect(content, file).not.toMatch(/offline-secret-placeholder/);
+    }
+  });
+});
+
+describe("dev", () => {
+  it("plans with only a cluster: no Cloudflare resource and no Cloudflare token", () => {
+    expect(plan("dev").resources.filter((r) => r.type.startsWith("cloudflare:"))).toEqual([]);
+    const cfg = parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+    expect(Object.keys(cfg.config).filter((k) => k.startsWith("cloudflare:"))).toEqual([]);
+  });
+
+  it("uses Let's Encrypt staging", () => {
+    const acme = spec(plan("dev"), "kubernetes:cert-manager.io/v1:ClusterIssuer", "letsencrypt-issuer") as { acme: { server: string } };
+    expect(acme.acme.server).toBe("https://acme-staging-v02.api.letsencrypt.org/directory");
+  });
+});
+
+describe("prod", () => {
+  it("uses Let's Encrypt production", () => {
+    const acme = spec(plan("prod"), "kubernetes:cert-manager.io/v1:ClusterIssuer", "letsencrypt-issuer") as { acme: { server: string } };
+    expect(acme.acme.server).toBe("https://acme-v02.api.letsencrypt.org/directory");
+  });
+
+  it("publishes the public hostnames through one tunnel with one configuration ending in the catch-all", () => {
+    const p = plan("prod");
+    expect(p.all("cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared")).toHaveLength(1);
+    const cfg = p.find("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig");
+    const ingress = (cfg.inputs.config as { ingresses: { service: string; hostname?: string }[] }).ingresses;
+    expect(ingress.at(-1)).toEqual({ service: "http_status:404" });
+    expect(ingress.filter((i) => i.hostname).map((i) => i.hostname)).toEqual(["app.example.com", "api.example.com"]);
+    expect(p.outputs.publicHostnames).toEqual(["app.example.com", "api.example.com"]);
+    expect(typeof p.outputs.tunnelId).toBe("string");
+  });
+
+  it("issues the origin certificate as a DNS-01 wildcard (seed 000)", () => {
+    const cert = plan("prod").find("kubernetes:cert-manager.io/v1:Certificate");
+    expect((cert.inputs.spec as { dnsNames: string[] }).dnsNames).toEqual(["*.example.com", "example.com"]);
+  });
+
+  it("protects the API hostnames with one custom-rules ruleset pinned to the CA's SKI", () => {
+    const rs = plan("prod").find("cloudflare:index/ruleset:Ruleset");
+    expect(rs.inputs.phase).toBe("http_request_firewall_custom");
+    const expr = (rs.inputs.rules as { expression: string }[])[0]?.expression ?? "";
+    expect(expr).toMatch(/cf\.tls_client_auth\.cert_issuer_ski/);
+    expect(expr).toMatch(/api\.example\.com/);
+  });
+
+  it("uses an RSA-4096 root with an intermediate issuing RSA-2048 leaves (seed 004)", () => {
+    const p = plan("prod");
+    expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-root-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 4096 });
+    expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-orders-server-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+    expect(p.all("tls:index/locallySignedCert:LocallySignedCert", "prod-mesh-intermediate-cert")).toHaveLength(1);
+  });
+});
+
+describe("committed stack files", () => {
+  it.each(STACKS)("Pulumi.%s.yaml holds no real credential (every secure value is a placeholder)", (stack) => {
+    const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    const secure = [...text.matchAll(/secure:\s*(\S+)/g)].map((m) => m[1]);
+    for (const v of secure) expect(v).toMatch(/^v1:placeholder-not-a-real-token$/);
+    expect(text).not.toMatch(/PRIVATE KEY|[A-Za-z0-9_-]{40,}/);
+  });
+});
