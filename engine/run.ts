@@ -151,10 +151,18 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => {
     unhandled.push(reason);
+    failFast(reason);
   };
   process.on("unhandledRejection", onUnhandled);
+  // A rejected Output that only reaches a resource option (e.g. a replacementTrigger) leaves
+  // the run waiting forever; the first unhandled rejection therefore fails the run at once.
+  let failFast: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    failFast = reject;
+  });
+  failed.catch(() => undefined); // handled by the race; never itself an unhandled rejection
   try {
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => program())) ?? {};
+    const outputs = (await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), failed])) ?? {};
     await rt.waitForRPCs?.();
     // Let registrations started by late applies settle.
     await new Promise((r) => setImmediate(r));
