@@ -99,7 +99,7 @@ export async function main(): Promise<Record<string, unknown>> {
         originCertificate:
           cf.tunnel.originCertificate === "internal-ca"
             ? { kind: "internal-ca", ca, namespace: traefik.namespace }
-            : { kind: "cert-manager", issuerRef: { name: config.certManager.acmeServer, kind: "ClusterIssuer" }, namespace: traefik.namespace, dnsNames: [`*.${cf.zone}`, cf.zone] },
+            : { kind: "cert-manager", issuerRef: { name: config.certManager.acmeServer, kind: "ClusterIssuer" }, namespace: traefik.namespace, dnsNames: [`*.${cf.zone}`, cf.zone], dependsOn: [acme] },
       },
       { dependsOn: [traefik, acme] },
     );

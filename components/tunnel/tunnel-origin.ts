@@ -81,7 +81,11 @@ export class TunnelOrigin extends pulumi.ComponentResource {
           {
             apiVersion: "cert-manager.io/v1",
             kind: "Certificate",
-            metadata: { name: originTlsSecret.name, namespace: originTlsSecret.namespace },
+            metadata: {
+              name: originTlsSecret.name,
+              namespace: originTlsSecret.namespace,
+              ...(cert.waitForReady === false ? {} : { annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "600" } }),
+            },
             spec: {
               secretName: originTlsSecret.name,
               dnsNames: [...(v.certManagerDnsNames ?? [])],
@@ -89,7 +93,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
               privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },
           },
-          parent,
+          { ...parent, dependsOn: [...(cert.dependsOn ?? [])] },
         );
         caPem = cert.caPem;
       } else {

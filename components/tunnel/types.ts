@@ -88,6 +88,18 @@ export interface CertManagerOriginCertificate {
    * mounted and used as `caPool`. @default none: cloudflared verifies against its system roots
    */
   readonly caPem?: pulumi.Input<string>;
+  /**
+   * What the Certificate must wait for: typically the `CertManagerIssuer` that installs
+   * cert-manager (its CRDs) and creates `issuerRef`. Without it, a fresh cluster may get the
+   * Certificate before the CRD exists. @default none
+   */
+  readonly dependsOn?: readonly pulumi.Resource[];
+  /**
+   * Make `pulumi up` wait until cert-manager reports the Certificate Ready (the Kubernetes
+   * provider's `pulumi.com/waitFor`), so a DNS-01 failure fails the deploy instead of leaving
+   * Traefik without its origin certificate — seed 000's outage. @default true
+   */
+  readonly waitForReady?: boolean;
 }
 
 /** Origin certificate issued by an InternalCA (or any {@link ServerCertificateIssuer}). */

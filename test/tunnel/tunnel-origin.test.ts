@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { runProgram, type PlanResult, type RecordedResource } from "../../engine";
@@ -395,5 +396,23 @@ describe("TunnelOrigin: construction errors and warnings", () => {
   it("logs a warning for an allowed noTlsVerify", async () => {
     const p = await plan({ ...seed000, routes: [{ hostname: "whoami.mlops-club.org", noTlsVerify: true }], allowInsecureOrigin: true });
     expect(p.warnings).toContainEqual(expect.stringMatching(/noTlsVerify/));
+  });
+});
+
+describe("origin certificate ordering (cert-manager)", () => {
+  it("orders the cert-manager Certificate after the resources given in dependsOn and waits for Ready", async () => {
+    const plan = await runProgram(async () => {
+      const crd = new k8s.core.v1.ConfigMap("stand-in-for-cert-manager", { metadata: { namespace: "cert-manager" }, data: { x: "y" } });
+      new TunnelOrigin("ordered", {
+        accountId: "0123456789abcdef0123456789abcdef",
+        zone: { id: "1123456789abcdef0123456789abcdef", name: "example.com" },
+        routes: ["app.example.com"],
+        origin: { service: { namespace: "traefik", name: "traefik" }, port: 443, entrypoint: { name: "websecure", mtls: false } },
+        originCertificate: { kind: "cert-manager", issuerRef: { name: "letsencrypt" }, dependsOn: [crd] },
+      });
+    });
+    const cert = plan.find("kubernetes:cert-manager.io/v1:Certificate");
+    expect(cert.dependencies).toContain(plan.find("kubernetes:core/v1:ConfigMap").urn);
+    expect((cert.inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/waitFor"]).toBe("condition=Ready");
   });
 });
