@@ -12,6 +12,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "components/**/*.test.ts", "engine/**/*.test.ts"],
     // Each file gets its own process: the Pulumi runtime keeps global state.
     pool: "forks",
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
