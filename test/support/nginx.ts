@@ -3,11 +3,11 @@
  * prefix, for end-to-end tests of rendered configuration. Random free port, bounded
  * start-up and shut-down, everything under a temp directory removed on stop.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePort, waitForPort } from "./pki";
 
 const CANDIDATES = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];
 
@@ -17,17 +17,6 @@ export function nginxBinary(): string | undefined {
   return CANDIDATES.find((p) => fs.existsSync(p));
 }
 
-/** A free TCP port on 127.0.0.1 (closed again before returning). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningNginx {
   /** Port nginx listens on (plain HTTP, loopback). */
@@ -39,23 +28,6 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${log()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx did not listen on ${port} within ${timeoutMs} ms:\n${log()}`);
-}
 
 /**
  * Starts nginx with one `server` on 127.0.0.1:<random port> whose body is `serverBody`
@@ -128,7 +100,11 @@ async function launch(bin: string, prefix: string, serverBody: (prefix: string) 
     fs.rmSync(prefix, { recursive: true, force: true });
   };
   try {
-    await waitForPort(port, child, 5000, errorLog);
+    await waitForPort(port, 5000, () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${errorLog()}`);
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}:\n${errorLog()}`);
+    });
   } catch (e) {
     await stop();
     throw e;

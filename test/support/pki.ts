@@ -199,9 +199,14 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
   }
 }
 
-export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/**
+ * Waits until something listens on 127.0.0.1:`port`. `check` runs before every attempt and
+ * throws to give up early (e.g. the server process exited).
+ */
+export async function waitForPort(port: number, timeoutMs: number, check: () => void = () => undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    check();
     const ok = await new Promise<boolean>((r) => {
       const s = net.connect(port, "127.0.0.1");
       s.on("connect", () => {
