@@ -30,3 +30,4 @@ export {
   CLOUDFLARE_CA_SIGNATURE_ALGORITHMS,
   type CertificateFacts,
 } from "./certificate";
+export { AuthenticatedOriginPulls, validateAuthenticatedOriginPullsArgs, aopTlsOptionSpec, sharedCertificateWarning, AOP_ORIGIN_TLS_POLICY, AOP_MAX_HOSTNAMES_PER_CERTIFICATE, DEFAULT_AOP_IDENTITY, type AuthenticatedOriginPullsArgs, type AuthenticatedOriginPullsMode, type OriginPullIssuer, type AopTraefikArgs } from "./authenticated-origin-pulls";
