@@ -104,6 +104,7 @@ export async function main(): Promise<Record<string, unknown>> {
       { dependsOn: [traefik, acme] },
     );
     tunnelId = tunnel.tunnelId;
+    certificateStatus.origin = tunnel.originCertificateStatus;
     publicHostnames = tunnel.hostnames;
     // Traefik serves the origin certificate by default (TLSStore "default"), so cloudflared's
     // originServerName gets it for every public hostname.

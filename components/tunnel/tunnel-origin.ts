@@ -26,6 +26,7 @@ import { buildIngressRules } from "./ingress";
 import { encodeTunnelToken } from "./token";
 import type { TunnelOriginArgs } from "./types";
 import { validateTunnelOriginArgs } from "./validate";
+import { parseCertStatus, type CertStatusSummary, type CertificateStatusInput } from "../cert-manager/status";
 
 /** Where Traefik finds the origin certificate. */
 export interface OriginTlsSecretRef {
@@ -45,6 +46,12 @@ export class TunnelOrigin extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   /** The Secret Traefik must serve as its default certificate, when `originCertificate` is set. */
   readonly originTlsSecret: pulumi.Output<OriginTlsSecretRef | undefined>;
+  /**
+   * The origin certificate's state for dashboards: for a cert-manager certificate, its live
+   * status projected by `parseCertStatus` (pending until cert-manager reports); for an
+   * InternalCA certificate, `issued` once minted. `undefined` without `originCertificate`.
+   */
+  readonly originCertificateStatus: pulumi.Output<CertStatusSummary | undefined>;
 
   constructor(name: string, args: TunnelOriginArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad argument leaves no half-built component behind.
@@ -71,12 +78,13 @@ export class TunnelOrigin extends pulumi.ComponentResource {
 
     // Origin certificate (Traefik side) and the CA bundle cloudflared verifies it with.
     let caPem: pulumi.Input<string> | undefined;
+    let certificateStatus: pulumi.Output<CertStatusSummary | undefined> = pulumi.output(undefined);
     let originTlsSecret: OriginTlsSecretRef | undefined;
     const cert = args.originCertificate;
     if (cert !== undefined && v.originCertificateNamespace !== undefined) {
       originTlsSecret = { namespace: v.originCertificateNamespace, name: cert.secretName ?? `${name}-origin-tls` };
       if (cert.kind === "cert-manager") {
-        new k8s.apiextensions.CustomResource(
+        const certificate = new k8s.apiextensions.CustomResource(
           `${name}-origin-certificate`,
           {
             apiVersion: "cert-manager.io/v1",
@@ -92,14 +100,19 @@ export class TunnelOrigin extends pulumi.ComponentResource {
               issuerRef: { name: cert.issuerRef.name, kind: cert.issuerRef.kind ?? "ClusterIssuer", group: "cert-manager.io" },
               privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
             },
+            // Listed (unset) so that the provider's read-back of `status` becomes an output.
+            status: undefined,
           },
           { ...parent, dependsOn: [...(cert.dependsOn ?? [])] },
         );
         caPem = cert.caPem;
+        const live = (certificate as unknown as { status?: pulumi.Output<CertificateStatusInput> }).status ?? pulumi.output(undefined);
+        certificateStatus = live.apply((st) => parseCertStatus(st));
       } else {
         const issued = cert.ca.issueServerCertificate(`${name}-origin`, { dnsNames: v.originServerNames });
         // Trust the CA's bundle, not just its current root, so a CA rotation does not break the origin hop.
         const trust = issued.trustBundle ?? issued.caPem;
+        certificateStatus = issued.certPem.apply(() => ({ status: "issued" as const, reason: "IssuedByInternalCA", message: "issued by the internal CA; rotated by pulumi up", servingValidCertificate: true }));
         new k8s.core.v1.Secret(
           `${name}-origin-tls`,
           {
@@ -226,6 +239,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
 
     this.hostnames = pulumi.output([...v.hostnames]);
     this.originTlsSecret = pulumi.output(originTlsSecret);
+    this.originCertificateStatus = certificateStatus;
     const topology: Topology = {
       talksTo: [
         { from: "internet", to: "cloudflare edge", label: `HTTPS ${v.hostnames.join(", ")}` },

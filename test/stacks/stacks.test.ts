@@ -107,6 +107,10 @@ describe("prod", () => {
     expect(typeof p.outputs.tunnelId).toBe("string");
   });
 
+  it("reports the origin certificate's status as pending until cert-manager has issued it", () => {
+    expect((plan("prod").outputs.certificateStatus as { origin: { status: string; reason: string } }).origin).toMatchObject({ status: "pending", reason: "NotObserved" });
+  });
+
   it("issues the origin certificate as a DNS-01 wildcard (seed 000)", () => {
     const cert = plan("prod").find("kubernetes:cert-manager.io/v1:Certificate");
     expect((cert.inputs.spec as { dnsNames: string[] }).dnsNames).toEqual(["*.example.com", "example.com"]);
@@ -125,6 +129,12 @@ describe("prod", () => {
     expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-root-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 4096 });
     expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-orders-server-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
     expect(p.all("tls:index/locallySignedCert:LocallySignedCert", "prod-mesh-intermediate-cert")).toHaveLength(1);
+  });
+});
+
+describe("staging", () => {
+  it("reports the InternalCA-issued origin certificate as issued", () => {
+    expect((plan("staging").outputs.certificateStatus as { origin: { status: string } }).origin.status).toBe("issued");
   });
 });
 
