@@ -11,7 +11,10 @@ import { StackConfigError } from "../components/common/errors";
 import { renderPlan } from "./render";
 import { runStack } from "./run";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--at <ISO date>] [--preview] [--dir <project dir>]";
+const USAGE =
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
+  "  --at     plan as if the program ran at that moment (default: now)\n" +
+  "  --since  first plan the stack as deployed at that moment, then diff --at against it: shows what rotates in between";
 
 /** Turns an error from the program into the lines a person needs: file, key, fix. */
 export function describeFailure(err: unknown, stackFile: string): string[] {
@@ -25,11 +28,11 @@ export function describeFailure(err: unknown, stackFile: string): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { stack?: string; out?: string; at?: string; preview?: boolean; dir?: string; help?: boolean };
+  let values: { stack?: string; out?: string; at?: string; since?: string; preview?: boolean; dir?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, at: { type: "string" }, preview: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, at: { type: "string" }, since: { type: "string" }, preview: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -49,17 +52,24 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`${path.relative(process.cwd(), stackFile) || stackFile}: no such stack file; create it or pick one of: ${fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).join(", ")}`);
     return 2;
   }
-  let now: Date | undefined;
-  if (values.at) {
-    now = new Date(values.at);
-    if (Number.isNaN(now.getTime())) {
-      console.error(`--at ${values.at}: not a date; write e.g. 2027-03-01 or 2027-03-01T12:00:00Z`);
-      return 2;
-    }
+  const parseDate = (flag: string, v: string | undefined): Date | undefined | null => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (!Number.isNaN(d.getTime())) return d;
+    console.error(`--${flag} ${v}: not a date; write e.g. 2027-03-01 or 2027-03-01T12:00:00Z`);
+    return null;
+  };
+  const now = parseDate("at", values.at);
+  const since = parseDate("since", values.since);
+  if (now === null || since === null) return 2;
+  if (since && since.getTime() > (now ?? new Date()).getTime()) {
+    console.error(`--since ${values.since} is after --at; give the earlier moment to --since`);
+    return 2;
   }
   const out = path.resolve(values.out ?? path.join("out", values.stack));
   try {
-    const plan = await runStack(dir, values.stack, { preview: values.preview ?? false, now });
+    const prior = since ? await runStack(dir, values.stack, { now: since }) : undefined;
+    const plan = await runStack(dir, values.stack, { preview: values.preview ?? false, now, prior });
     const files = renderPlan(plan);
     fs.rmSync(out, { recursive: true, force: true });
     for (const [name, content] of files) {
@@ -68,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
       fs.writeFileSync(file, content);
     }
     const count = plan.resources.filter((r) => r.op !== "delete").length;
+    if (prior) {
+      const changes = plan.changes();
+      console.log(`${values.stack}: since ${values.since}: ${changes.length} changes (${changes.map((r) => `${r.op} ${r.name}`).join(", ") || "none"})`);
+    }
     console.log(`${values.stack}: ${count} resources planned; wrote ${files.size} files to ${path.relative(process.cwd(), out) || "."}`);
     for (const w of plan.warnings) console.log(`warning: ${w}`);
     if (plan.errors.length) {

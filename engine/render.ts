@@ -225,6 +225,11 @@ export function renderPlanMarkdown(plan: PlanResult): string {
     "",
   ];
   if (plan.errors.length) out.push("## Errors", "", ...plan.errors.map((e) => `- ${cell(e)}`), "");
+  if (plan.resources.some((r) => r.op !== "create")) {
+    const changes = plan.changes().sort((a, b) => a.op.localeCompare(b.op) || a.name.localeCompare(b.name));
+    out.push("## Changes against the prior state", "");
+    out.push(...(changes.length ? changes.map((r) => `- **${r.op}** \`${r.type}\` ${r.name}${r.changed.length ? ` (changed: ${r.changed.join(", ")})` : ""}`) : ["None: every resource is unchanged."]), "");
+  }
   if (plan.warnings.length) out.push("## Warnings", "", ...[...plan.warnings].sort().map((w) => `- ${cell(w)}`), "");
   out.push("## Resources", "", ...tree(plan), "");
   const rows = certRows(plan);
