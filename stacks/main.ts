@@ -10,6 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ITLSStore } from "@kubernetes-models/traefik/traefik.io/v1alpha1/TLSStore";
 import {
   ApiShieldCa,
   ApiShieldMtls,
@@ -114,7 +115,7 @@ export async function main(): Promise<Record<string, unknown>> {
         apiVersion: "traefik.io/v1alpha1",
         kind: "TLSStore",
         metadata: { name: "default", namespace: traefik.namespace },
-        spec: { defaultCertificate: { secretName: tunnel.originTlsSecret.apply((s) => s?.name ?? `${env}-edge-origin-tls`) } },
+        spec: tunnel.originTlsSecret.apply((s): ITLSStore["spec"] => ({ defaultCertificate: { secretName: s?.name ?? `${env}-edge-origin-tls` } })),
       },
       { dependsOn: [traefik, tunnel] },
     );
