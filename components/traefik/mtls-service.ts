@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Topology } from "../common/topology";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
-import { parseDurationHours, toGoDuration, type Duration } from "../common/duration";
+import { parseDurationHours, type Duration } from "../common/duration";
 import { InternalCA } from "../internal-ca";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import type { NginxMtlsTarget } from "./nginx";
@@ -20,6 +20,7 @@ import {
 } from "./tls-option";
 import type { TraefikInstall } from "./traefik-install";
 import { validateMtlsServiceArgs } from "./validate";
+import { renderCertificateSpec } from "../cert-manager/render";
 
 /** One caller allowed to connect. */
 export interface MtlsCallerArgs {
@@ -246,13 +247,14 @@ export class MtlsService extends pulumi.ComponentResource {
           kind: "Certificate",
           metadata: meta(`${name}-server`),
           spec: {
-            secretName: this.tlsSecretName,
-            dnsNames: [...settings.hostnames],
-            usages: ["server auth", "digital signature"],
-            duration: toGoDuration(parseDurationHours(certManager.duration ?? "90d") ?? 2160),
-            renewBefore: toGoDuration(parseDurationHours(certManager.renewBefore ?? "30d") ?? 720),
-            privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+            // The same spec CertManagerIssuer.certificate() renders, restricted to server use.
+            ...renderCertificateSpec(
+              { dnsNames: [...settings.hostnames], namespace: service.namespace, secretName: this.tlsSecretName, duration: certManager.duration ?? "90d", renewBefore: certManager.renewBefore ?? "30d" },
+              { name: certManager.issuerRef.name, kind: certManager.issuerRef.kind ?? "ClusterIssuer", group: "cert-manager.io" },
+            ),
+            // External issuers (e.g. awspca.cert-manager.io) keep their own group.
             issuerRef: { name: certManager.issuerRef.name, kind: certManager.issuerRef.kind ?? "ClusterIssuer", group: certManager.issuerRef.group ?? "cert-manager.io" },
+            usages: ["server auth", "digital signature"],
           },
         },
         parent,

@@ -26,6 +26,7 @@ import { buildIngressRules } from "./ingress";
 import { encodeTunnelToken } from "./token";
 import type { TunnelOriginArgs } from "./types";
 import { validateTunnelOriginArgs } from "./validate";
+import { readinessAnnotations, renderCertificateSpec } from "../cert-manager/render";
 import { parseCertStatus, type CertStatusSummary, type CertificateStatusInput } from "../cert-manager/status";
 
 /** Where Traefik finds the origin certificate. */
@@ -89,17 +90,12 @@ export class TunnelOrigin extends pulumi.ComponentResource {
           {
             apiVersion: "cert-manager.io/v1",
             kind: "Certificate",
-            metadata: {
-              name: originTlsSecret.name,
-              namespace: originTlsSecret.namespace,
-              ...(cert.waitForReady === false ? {} : { annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "600" } }),
-            },
-            spec: {
-              secretName: originTlsSecret.name,
-              dnsNames: [...(v.certManagerDnsNames ?? [])],
-              issuerRef: { name: cert.issuerRef.name, kind: cert.issuerRef.kind ?? "ClusterIssuer", group: "cert-manager.io" },
-              privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-            },
+            metadata: { name: originTlsSecret.name, namespace: originTlsSecret.namespace, annotations: readinessAnnotations(cert.waitForReady !== false, 600) },
+            // The same spec CertManagerIssuer.certificate() renders (ECDSA P-256, rotationPolicy Always).
+            spec: renderCertificateSpec(
+              { dnsNames: [...(v.certManagerDnsNames ?? [])], namespace: originTlsSecret.namespace, secretName: originTlsSecret.name },
+              { name: cert.issuerRef.name, kind: cert.issuerRef.kind ?? "ClusterIssuer", group: "cert-manager.io" },
+            ),
             // Listed (unset) so that the provider's read-back of `status` becomes an output.
             status: undefined,
           },
