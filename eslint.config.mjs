@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
   { ignores: ["dist/**", "out/**", "node_modules/**", "examples/*/worker/**", "**/*.js", "**/*.mjs", "**/*.mts"] },
@@ -9,6 +10,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { "@pulumi": pulumi },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       // Pulumi programs are async functions by contract, with or without an await.
@@ -16,14 +18,9 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-      // Pulumi outputs must never be interpolated into strings (they print a warning, not a value).
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "TemplateLiteral > MemberExpression[property.name=/^(certPem|privateKeyPem|chainPem|trustBundle)$/]",
-          message: "Use pulumi.interpolate or .apply(); an Output in a template literal renders as a warning string.",
-        },
-      ],
+      // Pulumi's own rules: an Output in a template literal renders a warning string, not its value.
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
 );
