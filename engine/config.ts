@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { isObject } from "./values";
 
 export interface StackConfig {
   /** Namespaced key → value as the Pulumi runtime expects it (strings; structured values JSON-encoded). */
@@ -23,9 +24,6 @@ export function securePlaceholder(key: string): string {
   return `offline-secret-placeholder-${key.replace(/[^a-zA-Z0-9]+/g, "-")}`;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function isSecure(v: unknown): v is { secure: string } {
   return isObject(v) && Object.keys(v).length === 1 && typeof v.secure === "string";

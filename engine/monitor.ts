@@ -11,7 +11,7 @@ import { cloudProvider } from "./providers/cloud";
 import { randomProvider } from "./providers/random";
 import { tlsProvider } from "./providers/tls";
 import type { SimulatedProvider } from "./providers/types";
-import { coveredBy, decode, deepEqual, getPath, SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
+import { coveredBy, decode, deepEqual, getPath, isObject, SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
 
 /** What happens to a resource in this run, as `pulumi preview` would label it. */
 export type Op = "create" | "same" | "update" | "replace" | "delete" | "read";
@@ -52,9 +52,6 @@ export interface MonitorOptions {
 
 type Callback<T> = (err: Error | null, resp?: T) => void;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Top-level keys whose values differ, honouring `ignoreChanges` (top-level names). */
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, ignore: readonly string[]): string[] {

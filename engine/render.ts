@@ -12,14 +12,12 @@ import { formatHours } from "../components/common/duration";
 import { x509 } from "../components/common/x509";
 import type { RecordedResource } from "./monitor";
 import type { PlanResult } from "./run";
+import { isObject } from "./values";
 
 export const REDACTED = "[secret]";
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g;
 const KEY_MATERIAL = /PRIVATE KEY|OPENSSH PRIVATE/;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** A stable, human description of a PEM block. */
 export function describePem(kind: string, block: string): string {

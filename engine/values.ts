@@ -17,7 +17,8 @@ export type Plain = null | boolean | number | string | Plain[] | { [k: string]: 
 /** Marker for a value that is unknown during preview. */
 export const UNKNOWN_VALUE = Symbol.for("edge-mtls.unknown");
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** True for a plain object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 

@@ -3,6 +3,7 @@
  * algorithm signed it, and its subject / authority key identifiers (what Cloudflare reports as
  * `cf.tls_client_auth.cert_issuer_ski`). Uses `@peculiar/x509` through components/common/x509.
  */
+import { splitPem } from "../common/pem";
 import { x509 } from "../common/x509";
 
 /** Facts about one certificate that can be read synchronously. */
@@ -34,15 +35,9 @@ export const CLOUDFLARE_CA_SIGNATURE_ALGORITHMS: readonly string[] = [
   "ECDSAWithSHA512",
 ];
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** The `CERTIFICATE` blocks of a PEM bundle, in order. */
-export function splitPemCertificates(pem: string): string[] {
-  return pem.match(PEM_BLOCK) ?? [];
-}
 
 function parseOne(pem: string): x509.X509Certificate {
-  const blocks = splitPemCertificates(pem);
+  const blocks = splitPem(pem);
   if (blocks.length !== 1) throw new Error(`expected exactly one PEM certificate, found ${blocks.length}`);
   return new x509.X509Certificate(blocks[0]);
 }
@@ -77,7 +72,7 @@ export function inspectCertificate(pem: string): CertificateFacts {
  * RFC 5280 §4.2.1.2 method 1 (SHA-1 of the public key), as Go and OpenSSL derive it.
  */
 export async function subjectKeyIdentifier(pem: string): Promise<string> {
-  const first = splitPemCertificates(pem)[0];
+  const first = splitPem(pem)[0];
   if (first === undefined) throw new Error("no PEM certificate");
   const cert = new x509.X509Certificate(first);
   const ext = cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
@@ -102,7 +97,7 @@ export function trustAnchorProblem(pem: string): string | undefined {
 
 /** Why the first certificate of `pem` cannot be the issuer of client certificates, or `undefined`. */
 export function issuerProblem(pem: string): string | undefined {
-  const first = splitPemCertificates(pem)[0];
+  const first = splitPem(pem)[0];
   if (first === undefined) return "contains no PEM certificate";
   try {
     return inspectCertificate(first).isCa ? undefined : "is not a CA certificate (Basic Constraints CA:TRUE is required)";
@@ -113,7 +108,7 @@ export function issuerProblem(pem: string): string | undefined {
 
 /** Why the first certificate of `pem` cannot be a Worker's client certificate, or `undefined`. */
 export function clientCertificateProblem(pem: string): string | undefined {
-  const first = splitPemCertificates(pem)[0];
+  const first = splitPem(pem)[0];
   if (first === undefined) return "contains no PEM certificate";
   try {
     return inspectCertificate(first).isCa ? "is a CA certificate; a Worker must present a leaf (client) certificate" : undefined;

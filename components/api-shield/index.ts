@@ -26,7 +26,6 @@ export {
   trustAnchorProblem,
   issuerProblem,
   clientCertificateProblem,
-  splitPemCertificates,
   CLOUDFLARE_CA_SIGNATURE_ALGORITHMS,
   type CertificateFacts,
 } from "./certificate";

@@ -3,7 +3,8 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as tls from "@pulumi/tls";
 import { argChecker, q } from "../common/errors";
 import type { Duration } from "../common/duration";
-import { clientCertificateProblem, inspectCertificate, splitPemCertificates } from "./certificate";
+import { splitPem } from "../common/pem";
+import { clientCertificateProblem, inspectCertificate } from "./certificate";
 import { bindingNameProblem, checkBindingName } from "./validate";
 import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
 
@@ -26,8 +27,8 @@ export function mtlsCertificateBinding(
 
 /** Leaf first, then the rest of the chain without duplicates — the order the mTLS upload requires. */
 export function leafFirstChain(certPem: string, chainPem: string | undefined): string {
-  const leaf = splitPemCertificates(certPem);
-  const rest = splitPemCertificates(chainPem ?? "").filter((c) => !leaf.includes(c));
+  const leaf = splitPem(certPem);
+  const rest = splitPem(chainPem ?? "").filter((c) => !leaf.includes(c));
   return [...leaf, ...rest].map((c) => `${c}\n`).join("");
 }
 
@@ -211,7 +212,7 @@ export class CloudflareManagedClientCertificate extends pulumi.ComponentResource
     this.certificatePem = cert.certificate;
     this.privateKeyPem = pulumi.secret(key.privateKeyPem);
     this.issuerSki = cert.certificate.apply((pem: string | undefined) => {
-      const first = splitPemCertificates(pem ?? "")[0];
+      const first = splitPem(pem ?? "")[0];
       let aki: string | undefined;
       try {
         aki = first ? inspectCertificate(first).authorityKeyIdentifier : undefined;

@@ -4,3 +4,4 @@ export * from "./duration";
 export * from "./clock";
 export * from "./x509";
 export * from "./topology";
+export * from "./pem";

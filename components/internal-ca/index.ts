@@ -4,4 +4,4 @@ export { IssuedCertificate } from "./issued-certificate";
 export { tlsSecret, caBundleSecret, caBundleConfigMap, type KubernetesTarget } from "./kubernetes";
 export { rotationGeneration, nextRotation } from "./rotation";
 export { allowedUses, privateKeyArgs, KEY_ALGORITHMS, defaultLeafAlgorithm } from "./profile";
-export { singleCaCertificateProblem, splitPem } from "./validate";
+export { singleCaCertificateProblem } from "./validate";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { argChecker, formatHours, q, type Duration } from "../common";
+import { argChecker, formatHours, q, splitPem, type Duration } from "../common";
 import { IssuedCertificate, type LeafIssuer } from "./issued-certificate";
 import { allowedUses, defaultLeafAlgorithm, privateKeyArgs } from "./profile";
 import type { CaSubject, CertificateAuthority, ClientCertificateArgs, KeyAlgorithm, ServerCertificateArgs } from "./types";
@@ -13,7 +13,6 @@ import {
   checkUris,
   durationHours,
   singleCaCertificateProblem,
-  splitPem,
 } from "./validate";
 
 /** Arguments of {@link InternalCA}. */

@@ -2,7 +2,7 @@
  * Construction-time validation for InternalCA and its leaves. Pure functions; each throws
  * an EdgeMtlsArgumentError naming the component, the argument, the bad value and the fix.
  */
-import { type ArgChecker, dnsNameProblem, isIpAddress, parseDurationHours, q, x509 } from "../common";
+import { type ArgChecker, dnsNameProblem, isIpAddress, parseDurationHours, q, splitPem, x509 } from "../common";
 import { KEY_ALGORITHMS } from "./profile";
 import type { KeyAlgorithm } from "./types";
 
@@ -62,10 +62,6 @@ export function checkIdentity(c: ArgChecker, arg: string, identity: string): voi
   c.check(typeof identity === "string" && /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(identity), arg, `(${q(identity)}) must be 1–64 characters of letters, digits, ".", "_", "@" or "-", starting with a letter or digit`);
 }
 
-/** Splits a PEM bundle into certificate PEMs. */
-export function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
 
 /**
  * Checks that `pem` is exactly one CA certificate (basicConstraints CA:TRUE). Returns a

@@ -8,6 +8,7 @@
 import * as crypto from "node:crypto";
 import { x509 } from "../../components/common/x509";
 import type { CreateContext, SimulatedProvider } from "./types";
+import { isObject } from "../values";
 
 /** 32 hex characters derived from `seed` (Cloudflare's id shape). */
 export function placeholderHex(seed: string): string {
@@ -20,9 +21,6 @@ export function placeholderUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Kubernetes kinds that are cluster-scoped (no namespace defaulting). */
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PersistentVolume", "IngressClass", "PriorityClass"]);

@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderPlan, runProgram, type PlanResult } from "../../engine";
 import { InternalCA } from "../../components/internal-ca";
-import { AuthenticatedOriginPulls, splitPemCertificates, type AuthenticatedOriginPullsArgs } from "../../components/api-shield";
+import { AuthenticatedOriginPulls, type AuthenticatedOriginPullsArgs } from "../../components/api-shield";
+import { splitPem } from "../../components/common/pem";
 import { EdgeMtlsArgumentError } from "../../components/common/errors";
 import { x509 } from "../../components/common/x509";
 import { validateCustomResource } from "../support/crd";
@@ -64,7 +65,7 @@ describe("AuthenticatedOriginPulls — per-hostname mode", () => {
     expect(plan.all(HOST_CERT)).toHaveLength(1);
     const upload = plan.find(HOST_CERT, "edge-cert");
     expect(upload.inputs.zoneId).toBe(ZONE);
-    const leaf = splitPemCertificates(upload.inputs.certificate as string)[0] as string;
+    const leaf = splitPem(upload.inputs.certificate as string)[0] as string;
     const cert = new x509.X509Certificate(leaf);
     expect(cert.subject).toContain("CN=cloudflare-origin-pull");
     expect(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toContain(x509.ExtendedKeyUsage.clientAuth);

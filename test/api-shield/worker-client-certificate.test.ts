@@ -8,8 +8,8 @@ import {
   WorkerClientCertificate,
   inspectCertificate,
   leafFirstChain,
-  splitPemCertificates,
 } from "../../components/api-shield";
+import { splitPem } from "../../components/common/pem";
 import { x509 } from "../../components/common/x509";
 import { makeTestPki, type TestPki } from "./fixtures";
 
@@ -53,7 +53,7 @@ describe("WorkerClientCertificate", () => {
     const plan = await seedPlan();
     const upload = plan.find(MTLS_CERT, "sesh-mtls");
     expect(upload.inputs).toMatchObject({ accountId: ACCOUNT, ca: false, name: "sesh" });
-    const chain = splitPemCertificates(upload.inputs.certificates as string);
+    const chain = splitPem(upload.inputs.certificates as string);
     expect(chain).toHaveLength(2);
     expect(inspectCertificate(chain[0] as string).isCa).toBe(false);
     expect(new x509.X509Certificate(chain[0] as string).subject).toContain("CN=sesh-tracker");
@@ -76,7 +76,7 @@ describe("WorkerClientCertificate", () => {
 
   it("presents a certificate whose issuer is the CA the server rule pins", async () => {
     const plan = await seedPlan();
-    const leaf = splitPemCertificates(plan.find(MTLS_CERT, "sesh-mtls").inputs.certificates as string)[0] as string;
+    const leaf = splitPem(plan.find(MTLS_CERT, "sesh-mtls").inputs.certificates as string)[0] as string;
     const issuerSki = inspectCertificate(leaf).authorityKeyIdentifier;
     expect(issuerSki).toMatch(/^[0-9A-F]{40}$/);
     const rule = (plan.find(RULESET).inputs.rules as { expression: string }[])[0];
