@@ -23,11 +23,6 @@ export function parseDurationHours(value: Duration): number | undefined {
   return minutes === undefined ? undefined : Math.ceil(minutes / 60);
 }
 
-/** Formats hours as a Go duration string, as cert-manager's `duration`/`renewBefore` expect (`2160h0m0s`). */
-export function toGoDuration(hours: number): string {
-  return `${hours}h0m0s`;
-}
-
 /** Formats hours for people: `90d`, `36h`, `10y`. */
 export function formatHours(hours: number): string {
   if (hours % (365 * 24) === 0) return `${hours / (365 * 24)}y`;
