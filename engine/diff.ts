@@ -137,29 +137,31 @@ function show(value: unknown, secret: boolean): string {
  * The leaf properties that differ between two resources' inputs, below the top-level keys
  * the engine reported as changed (so `ignoreChanges` is honoured). Objects are compared key
  * by key and arrays of equal length element by element; anything else is shown whole. A
- * path that is secret on either side shows `[secret]` on both.
+ * value at or below a path that is secret on either side shows as `[secret]` on both.
  */
 export function propertyChanges(before: RecordedResource, after: RecordedResource): PropertyChange[] {
   const out: PropertyChange[] = [];
   const secret = (p: string) => before.isSecret(p) || after.isSecret(p) || coveredBy(p, before.secretPaths) || coveredBy(p, after.secretPaths);
-  const walk = (a: unknown, b: unknown, p: string): void => {
+  const walk = (a: unknown, b: unknown, p: string, underSecret: boolean): void => {
     if (deepEqual(a, b)) return;
-    if (secret(p)) {
-      out.push({ path: p, before: a === undefined ? undefined : REDACTED, after: b === undefined ? undefined : REDACTED });
-      return;
-    }
+    const hidden = underSecret || secret(p);
     if (isObject(a) && isObject(b)) {
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[k], b[k], `${p}.${k}`);
+      // Key names stay visible below a secret (as in the rendered plan); values never do.
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[k], b[k], `${p}.${k}`, hidden);
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-      a.forEach((v, i) => walk(v, b[i], `${p}.${i}`));
+      a.forEach((v, i) => walk(v, b[i], `${p}.${i}`, hidden));
       return;
     }
-    out.push({ path: p, before: a === undefined ? undefined : show(a, false), after: b === undefined ? undefined : show(b, false) });
+    const before = a === undefined ? undefined : show(a, hidden);
+    let after = b === undefined ? undefined : show(b, hidden);
+    // Two different PEMs can read the same (e.g. a CSR regenerated for a new key).
+    if (!hidden && after !== undefined && after === before) after = `${after} (new content)`;
+    out.push({ path: p, before, after });
   };
   const keys = after.changed.filter((k) => k !== "replacementTrigger");
-  for (const k of keys) walk(before.inputs[k], after.inputs[k], k);
+  for (const k of keys) walk(before.inputs[k], after.inputs[k], k, false);
   return out;
 }
 
@@ -247,7 +249,13 @@ export function planDiff(cmp: BaseComparison): PlanDiff {
 function changeLines(before: RecordedResource | undefined, r: RecordedResource): string[] {
   if (!before) return [];
   const lines = propertyChanges(before, r).map((c) =>
-    c.before === undefined ? `  - \`${c.path}\`: added ${c.after ?? ""}` : c.after === undefined ? `  - \`${c.path}\`: removed (was ${c.before})` : `  - \`${c.path}\`: ${c.before} → ${c.after}`,
+    c.before === undefined
+      ? `  - \`${c.path}\`: added ${c.after ?? ""}`
+      : c.after === undefined
+        ? `  - \`${c.path}\`: removed (was ${c.before})`
+        : c.before === REDACTED && c.after === REDACTED
+          ? `  - \`${c.path}\`: changed (${REDACTED})`
+          : `  - \`${c.path}\`: ${c.before} → ${c.after}`,
   );
   if (r.changed.includes("replacementTrigger")) lines.unshift("  - `replacementTrigger` changed");
   return lines;
