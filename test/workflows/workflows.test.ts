@@ -4,7 +4,9 @@
  * headers promise: fork-safe plan diffs, previews and rotations per stack with concurrency,
  * a pinned Pulumi CLI new enough for replacementTrigger, actions pinned to commit SHAs.
  */
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import semver from "semver";
@@ -167,4 +169,40 @@ describe("rotate.yml: the daily pulumi up that rotates certificates", () => {
     expect(notify?.run).toMatch(/gh issue (create|comment)/);
     expect(job.permissions).toMatchObject({ issues: "write" });
   });
+});
+
+describe("plan-diff.yml's script, run on a pull request's merge commit", () => {
+  it("writes one comment with each stack's diff as a summary line, the job summary and the PR number", async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-plan-diff-wf-"));
+    try {
+      for (const f of ["components", "engine", "stacks", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json", "package.json"]) fs.cpSync(path.join(ROOT, f), path.join(repo, f), { recursive: true });
+      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+      fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\nout\nplan-*.log\nplan-diff\n");
+      const git = (...args: string[]) => execFileSync("git", ["-C", repo, "-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { encoding: "utf8" });
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-qm", "base");
+      git("checkout", "-qb", "pr");
+      const stackFile = path.join(repo, "Pulumi.dev.yaml");
+      fs.writeFileSync(stackFile, fs.readFileSync(stackFile, "utf8").replace("      clients:\n        - name: nginx-gateway\n", "      clients:\n        - name: nginx-gateway\n        - name: billing\n"));
+      git("commit", "-qam", "orders: allow caller billing");
+      // GitHub's refs/pull/N/merge: the base branch merged with the PR, base first.
+      git("checkout", "-q", "main");
+      git("merge", "-q", "--no-ff", "-m", "merge", "pr");
+      const script = steps(load("plan-diff.yml")).find((s) => s.id === "plan")?.run ?? "";
+      const summary = path.join(repo, "summary.md");
+      const output = path.join(repo, "output.txt");
+      const env = { ...process.env, PR_NUMBER: "42", GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
+      await new Promise<void>((resolve, reject) => execFile("bash", ["-e", "-c", script], { cwd: repo, env, timeout: 240_000 }, (err) => (err ? reject(err) : resolve())));
+      const comment = fs.readFileSync(path.join(repo, "plan-diff/comment.md"), "utf8");
+      expect(comment).toMatch(/^## Offline plan diff/);
+      expect(comment).toContain("<details><summary>plan dev: 7 to add, 1 to update</summary>");
+      expect(comment).toContain("**orders-caller-billing-client-cert**");
+      expect(fs.readFileSync(summary, "utf8")).toBe(comment);
+      expect(fs.readFileSync(path.join(repo, "plan-diff/pr-number"), "utf8")).toBe("42\n");
+      expect(fs.readFileSync(output, "utf8")).toContain("status=0");
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
