@@ -193,7 +193,7 @@ describe("plan-diff.yml's script, run on a pull request's merge commit", () => {
       const summary = path.join(repo, "summary.md");
       const output = path.join(repo, "output.txt");
       const env = { ...process.env, PR_NUMBER: "42", GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
-      await new Promise<void>((resolve, reject) => execFile("bash", ["-e", "-c", script], { cwd: repo, env, timeout: 240_000 }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => execFile("bash", ["-e", "-c", script], { cwd: repo, env, timeout: 240_000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
       const comment = fs.readFileSync(path.join(repo, "plan-diff/comment.md"), "utf8");
       expect(comment).toMatch(/^## Offline plan diff/);
       expect(comment).toContain("<details><summary>plan dev: 7 to add, 1 to update</summary>");
