@@ -53,8 +53,27 @@ interface HostResult {
   plan?: { project: string; errors: string[]; resources: { urn: string; type: string; op: string }[]; outputs: string[]; secretOutputs: string[] };
 }
 
+/** At most this many hosts at once: each type-checks the SDK's and providers' typings (CPU and memory). */
+const LIMIT = Math.max(1, Math.min(3, os.availableParallelism() - 1));
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(task: () => Promise<T>): Promise<T> {
+  if (running >= LIMIT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await task();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** Runs the Pulumi SDK's language host on a project directory (see pulumi-host.cjs). */
 function pulumiUp(dir: string, stack: string): Promise<HostResult> {
+  return limited(() => host(dir, stack));
+}
+
+function host(dir: string, stack: string): Promise<HostResult> {
   const project = readProject(dir);
   const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
   const result = path.join(dir, ".plan.json");
