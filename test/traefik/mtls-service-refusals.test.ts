@@ -58,7 +58,7 @@ describe("MtlsService construction errors", () => {
     const { error, plan } = await attempt((ca, t) => orders(ca, t, { hostnames: [] }));
     expect(error).toMatch(/hostnames is empty/);
     expect(plan.all("edge-mtls:traefik:MtlsService")).toHaveLength(0);
-    expect(plan.all("kubernetes:traefik.io/v1alpha1:TLSOption")).toHaveLength(0);
+    expect(plan.all("kubernetes:traefik.io/v1alpha1:TLSOption").map((r) => r.name)).toEqual(["edge-mesh-mtls"]);
   });
 
   it("refuses two MtlsServices giving one host different TLS options on the same Traefik install", async () => {

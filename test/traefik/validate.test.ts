@@ -123,7 +123,17 @@ describe("mTLS entrypoint values", () => {
   });
 
   it("refuses turning TLS off on the mTLS entrypoint (seed 001's 404)", () => {
-    const v = deepMerge(values, { ports: { mesh: { tls: { enabled: false } } } });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/tls.enabled must be true/);
+    const v = deepMerge(values, { ports: { mesh: { http: { tls: { enabled: false } } } } });
+    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/^ports.mesh.http.tls.enabled must be true/);
+  });
+
+  it("refuses the pre-v39 key ports.<mesh>.tls, which the chart ignores", () => {
+    const v = deepMerge(values, { ports: { mesh: { tls: { enabled: true } } } });
+    expect(meshValuesProblems(v, "mesh")).toEqual([expect.stringMatching(/^ports.mesh.tls is the pre-v39 key/)]);
+  });
+
+  it("refuses replacing the mTLS entrypoint's default TLS option", () => {
+    const v = deepMerge(buildTraefikValues(ep, true, "traefik-edge-mesh-mtls@kubernetescrd"), { ports: { mesh: { http: { tls: { options: "default" } } } } });
+    expect(meshValuesProblems(v, "mesh", "traefik-edge-mesh-mtls@kubernetescrd")[0]).toMatch(/^ports.mesh.http.tls.options is "default"; it must stay "traefik-edge-mesh-mtls@kubernetescrd"/);
   });
 });
