@@ -37,7 +37,8 @@ const count = (plan: PlanResult, type?: string) => plan.resources.filter((r) => 
 
 describe("resource counts: per-service callers vs shared identities", () => {
   it("3 services × 2 callers: 7 resources per caller per service before, 8 per identity after", async () => {
-    const [before, after] = await Promise.all([runProgram(mesh(3, 2, false), { now: NOW }), runProgram(mesh(3, 2, true), { now: NOW })]);
+    const before = await runProgram(mesh(3, 2, false), { now: NOW });
+    const after = await runProgram(mesh(3, 2, true), { now: NOW });
     expect(count(before) - count(after)).toBe(7 * 3 * 2 + 2 - 8 * 2);
     expect(count(before, "edge-mtls:internal-ca:InternalCA")).toBe(1 + 3 * 2);
     expect(count(after, "edge-mtls:internal-ca:InternalCA")).toBe(1 + 2);
