@@ -13,6 +13,24 @@ const ok: MtlsServiceCheckInput = {
 };
 const check = (over: Partial<MtlsServiceCheckInput>) => () => validateMtlsServiceArgs("orders", { ...ok, ...over });
 
+describe("validateMtlsServiceArgs: identities and the clients shorthand", () => {
+  it("accepts identities alone, without clients", () => {
+    expect(() => validateMtlsServiceArgs("orders", { ...ok, clients: undefined, identityNames: ["nginx-gateway"] })).not.toThrow();
+  });
+
+  it("refuses a service with neither identities nor clients, pointing at identities", () => {
+    expect(check({ clients: [], identityNames: [] })).toThrow(/^MtlsService "orders": identities is empty; list at least one WorkloadIdentity/);
+  });
+
+  it("refuses an identity listed twice", () => {
+    expect(check({ clients: [], identityNames: ["gw", "gw"] })).toThrow('identities[1] "gw" is listed twice');
+  });
+
+  it("refuses a shorthand caller named like a listed identity", () => {
+    expect(check({ clients: [{ name: "gw" }], identityNames: ["gw"] })).toThrow(/clients\[0\].name "gw" is also a listed identity; keep one of them/);
+  });
+});
+
 describe("validateMtlsServiceArgs", () => {
   it("accepts a minimal service and defaults to TLS 1.3, no suites, sniStrict", () => {
     expect(validateMtlsServiceArgs("orders", ok).policy).toEqual({ minVersion: "1.3", cipherSuites: [], sniStrict: true });
