@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { argChecker } from "../common/errors";
+import type { Topology } from "../common/topology";
 import { TlsOptionRegistry } from "./registry";
 import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, buildTlsOptionSpec, type TlsPolicy } from "./tls-option";
 import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
@@ -276,7 +277,10 @@ export class TraefikInstall extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.release, caSecret] },
     );
-    this.registerOutputs({ status: this.status, meshDefaultTlsOption: defaultOption, meshClientCaBundle: this.meshClientCaBundle });
+    const topology: Topology = {
+      trusts: identities.map((id) => ({ from: `traefik:${ep.name} (default TLS option)`, to: id.name, label: "client CA in entrypoint TLSOption" })),
+    };
+    this.registerOutputs({ topology, status: this.status, meshDefaultTlsOption: defaultOption, meshClientCaBundle: this.meshClientCaBundle });
   }
 
   /**
