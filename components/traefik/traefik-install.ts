@@ -244,8 +244,8 @@ export class TraefikInstall extends pulumi.ComponentResource {
     this.meshIdentityNames = identities.map((id) => id.name);
     let trusted: pulumi.Output<string>[] = identities.map((id) => id.issuingCaPem);
     if (identities.length === 0) {
-      // A CA that signs nothing: Go with an empty (nil) ClientCAs pool would verify client
-      // certificates against the *system* roots, so the pool must never be empty.
+      // A CA that signs nothing. The list must not be empty: Traefik refuses RequireAndVerifyClientCert
+      // without CAs ("CAFiles is required", pkg/tls/tlsmanager.go), a broken option (docs/traefik-mtls.md).
       const denyKey = new tls.PrivateKey(`${name}-${ep.name}-deny-all-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
       const denyCa = new tls.SelfSignedCert(
         `${name}-${ep.name}-deny-all-ca`,
