@@ -13,7 +13,8 @@ import { parse as parseYaml } from "yaml";
 import Ajv2020 from "ajv/dist/2020";
 import { runProgram, type PlanResult, type RecordedResource } from "../../engine";
 import { InternalCA } from "../../components/internal-ca";
-import { MtlsService, TraefikInstall, WorkloadIdentity, renderNginxMtlsLocations, type NginxMtlsTarget, type TlsOptionSpec } from "../../components/traefik";
+import { MtlsService, TraefikInstall, WorkloadIdentity, renderNginxMtlsLocations, type IngressRouteSpec, type NginxMtlsTarget, type TlsOptionSpec } from "../../components/traefik";
+import { selectTlsOption, type RouteObject } from "../support/traefik-tls-selection";
 import { deepMerge } from "../../components/traefik/traefik-install";
 import { crdProblems } from "./crd-problems";
 import { httpGet, nginxBinary, startNginx } from "../support/nginx";
@@ -294,6 +295,31 @@ describe("the mesh entrypoint's default TLS option (a router added on `mesh` by 
     expect(spec).toEqual({ minVersion: "VersionTLS13", sniStrict: true, clientAuth: { clientAuthType: "RequireAndVerifyClientCert", secretNames: ["edge-mesh-client-ca"] } });
     const root = (n: string) => (before.find("tls:index/selfSignedCert:SelfSignedCert", `${n}-root-cert`).outputs.certPem as string).trim();
     expect(caSecrets["edge-mesh-client-ca"]).toBe(`${root("nginx-gateway-ca")}\n${root("reporting-ca")}\n`);
+  });
+
+  /** A router someone adds on `mesh` by hand: Host() rule, no `tls` section (valid against Traefik's CRD). */
+  const handMade = (tls?: IngressRouteSpec["tls"]): RouteObject => ({
+    namespace: "tools",
+    spec: { entryPoints: ["mesh"], routes: [{ kind: "Rule", match: `Host(\`${MANUAL}\`)`, services: [{ name: "manual", port: 8080 }] }], ...(tls ? { tls } : {}) },
+  });
+  const rendered = (plan: PlanResult): RouteObject[] =>
+    plan.all(CR("IngressRoute")).map((r) => ({ namespace: (r.inputs.metadata as { namespace: string }).namespace, spec: r.inputs.spec as IngressRouteSpec }));
+
+  it("by the precedence rules, the hand-made router's handshake meets the entrypoint's option; the services keep theirs", () => {
+    const route = handMade();
+    expect(crdProblems({ apiVersion: "traefik.io/v1alpha1", kind: "IngressRoute", metadata: { name: "manual", namespace: "tools" }, spec: route.spec })).toEqual([]);
+    const { ref } = defaultOption(before);
+    const routes = [...rendered(before), route];
+    const select = (sni: string | undefined) => selectTlsOption({ sni, entrypoint: "mesh", entrypointDefault: ref, routes });
+    expect(select(MANUAL)).toBe("traefik-edge-mesh-mtls@kubernetescrd");
+    expect(select(ORDERS)).toBe("shop-orders-mtls@kubernetescrd");
+    // The documented limits: a router with its own `tls` (even without options), an unknown SNI or none get `default`.
+    expect(selectTlsOption({ sni: MANUAL, entrypoint: "mesh", entrypointDefault: ref, routes: [...rendered(before), handMade({ secretName: "manual-tls" })] })).toBe("default");
+    expect(select("other.mesh.internal")).toBe("default");
+    // Two options for one host (the hand-made router on a service's host) fall back to `default` too (traefik PR #5056).
+    const clash: RouteObject = { namespace: "tools", spec: { ...route.spec, routes: [{ kind: "Rule", match: `Host(\`${ORDERS}\`)`, services: [{ name: "manual", port: 8080 }] }] } };
+    expect(selectTlsOption({ sni: ORDERS, entrypoint: "mesh", entrypointDefault: ref, routes: [...rendered(before), clash] })).toBe("default");
+    expect(select(undefined)).toBe("default");
   });
 
   it("a caller without a certificate is refused by the emulated default option; a listed identity gets in; a shared-CA certificate does not", async () => {
