@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addBillingCaller, addOrdersHostname } from "../support/stack-edits";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -16,14 +17,6 @@ const commits: Record<"base" | "caller" | "hostname", string> = { base: "", call
 
 function git(...args: string[]): string {
   return execFileSync("git", ["-C", repo, "-c", "user.email=test@example.com", "-c", "user.name=test", ...args], { encoding: "utf8" }).trim();
-}
-
-function editDevStack(from: string, to: string): void {
-  const file = path.join(repo, "Pulumi.dev.yaml");
-  const before = fs.readFileSync(file, "utf8");
-  const after = before.replace(from, to);
-  if (after === before) throw new Error(`Pulumi.dev.yaml: ${JSON.stringify(from)} not found`);
-  fs.writeFileSync(file, after);
 }
 
 interface PlanRun {
@@ -63,12 +56,12 @@ beforeAll(() => {
   git("add", "-A");
   git("commit", "-qm", "base");
   commits.base = git("rev-parse", "HEAD");
-  // One more caller for the orders service.
-  editDevStack("      clients:\n        - name: nginx-gateway\n", "      clients:\n        - name: nginx-gateway\n        - name: billing\n");
+  // One more caller for the orders service (a new workload identity, listed in orders' callers).
+  addBillingCaller(path.join(repo, "Pulumi.dev.yaml"));
   git("commit", "-qam", "orders: allow caller billing");
   commits.caller = git("rev-parse", "HEAD");
   // A second hostname for orders: its server certificate must be re-issued.
-  editDevStack("hostnames: [orders.mesh.internal]", "hostnames: [orders.mesh.internal, orders-v2.mesh.internal]");
+  addOrdersHostname(path.join(repo, "Pulumi.dev.yaml"));
   git("commit", "-qam", "orders: second hostname");
   commits.hostname = git("rev-parse", "HEAD");
 });
@@ -78,24 +71,24 @@ afterAll(() => {
 });
 
 describe("plan --base", () => {
-  it("for a commit that adds one caller, shows exactly that caller's resources and the changed client-CA Secret", async () => {
+  it("for a commit that adds one caller, shows exactly that caller's resources and the changed client-CA Secrets", async () => {
     git("checkout", "-q", commits.caller);
     const r = await plan(["--base", commits.base]);
     expect(r.code, r.stderr).toBe(0);
     const added = section(r.diff, "Added");
     expect(added.length).toBeGreaterThan(0);
-    for (const item of added) expect(item).toMatch(/ orders-caller-billing(-|$)/);
+    for (const item of added) expect(item).toMatch(/ billing(-|$)/);
     expect(added).toEqual(
       expect.arrayContaining([
-        "edge-mtls:internal-ca:InternalCA orders-caller-billing",
-        "tls:index/selfSignedCert:SelfSignedCert orders-caller-billing-root-cert",
-        "tls:index/locallySignedCert:LocallySignedCert orders-caller-billing-client-cert",
+        "edge-mtls:traefik:WorkloadIdentity billing",
+        "tls:index/selfSignedCert:SelfSignedCert billing-ca-root-cert",
+        "tls:index/locallySignedCert:LocallySignedCert billing-ca-client-cert",
       ]),
     );
-    // Only the TLSOption's trust changes: the Secret it names holds the callers' CAs.
+    // Only trust changes besides: the client-CA Secrets that TLSOptions name (orders', the mesh default's), or a TLSOption.
     const updated = section(r.diff, "Updated");
-    expect(updated.length).toBeGreaterThan(0);
-    for (const item of updated) expect(item).toMatch(/^(kubernetes:core\/v1:Secret orders-client-ca|kubernetes:traefik\.io\/v1alpha1:TLSOption orders-mtls)$/);
+    expect(updated).toContain("kubernetes:core/v1:Secret orders-client-ca");
+    for (const item of updated) expect(item).toMatch(/^(kubernetes:core\/v1:Secret [a-z0-9-]+-client-ca|kubernetes:traefik\.io\/v1alpha1:TLSOption [a-z0-9-]+)$/);
     expect(r.diff).toContain("  - `stringData.tls.ca`: changed ([secret])");
     expect(section(r.diff, "Removed")).toEqual([]);
     expect(section(r.diff, "Replaced")).toEqual([]);
