@@ -127,8 +127,8 @@ const intermediateGenerations = (day: number) => anchorsOn(day).map((a) => inter
 
 const EVENT_DAYS = Array.from({ length: LAST_DAY + 1 }, (_, d) => d).filter((d) => d === 0 || stateAt(d) !== stateAt(d - 1));
 const EVENTS = new Set(EVENT_DAYS);
-/** Quiet days run anyway: every 97th, and the day before the warning. */
-const SAMPLE_DAYS = Array.from({ length: LAST_DAY + 1 }, (_, d) => d).filter((d) => !EVENTS.has(d) && (d % 97 === 50 || d === V1_WARN_DAY - 1));
+/** Quiet days run anyway: every 251st (a prime, so the samples fall at varying points of the leaf and intermediate periods), and the day before the warning. */
+const SAMPLE_DAYS = Array.from({ length: LAST_DAY + 1 }, (_, d) => d).filter((d) => !EVENTS.has(d) && (d % 251 === 125 || d === V1_WARN_DAY - 1));
 const RUN_DAYS = [...EVENT_DAYS, ...SAMPLE_DAYS].sort((a, b) => a - b);
 /** Days on which a mesh intermediate takes over (some CA's intermediate generation grows). */
 const SWITCH_DAYS = EVENT_DAYS.filter((d) => d > 0 && phaseOf(d) === phaseOf(d - 1) && intermediateGenerations(d).some((g, i) => g !== intermediateGenerations(d - 1)[i]));
@@ -139,7 +139,13 @@ interface Run {
   out: Out;
 }
 
-const cert = (pem: string) => new x509.X509Certificate(pem);
+const parsed = new Map<string, x509.X509Certificate>();
+/** Parses a certificate once (the same PEMs recur in many runs). */
+const cert = (pem: string): x509.X509Certificate => {
+  let c = parsed.get(pem);
+  if (!c) parsed.set(pem, (c = new x509.X509Certificate(pem)));
+  return c;
+};
 const ski = (c: x509.X509Certificate) => c.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
 const aki = (c: x509.X509Certificate) => c.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
 const LEAVES = ["api", "nginx", "worker"] as const;
@@ -173,7 +179,7 @@ describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, 
 
   it("plans nothing on the sampled days between events (skipping quiet days loses nothing)", () => {
     const sampled = runs.filter((r) => !EVENTS.has(r.day));
-    expect(sampled.length).toBeGreaterThan(40);
+    expect(sampled.length).toBeGreaterThan(15);
     for (const r of sampled) expect({ day: r.day, changes: r.plan.changes().map((c) => c.name) }).toEqual({ day: r.day, changes: [] });
   });
 
