@@ -105,6 +105,12 @@ export interface InternalCAArgs {
    * @default "180d"
    */
   readonly endOfLifeWarning?: Duration;
+  /**
+   * How to replace this CA, quoted in the end-of-life warning: for a CA that a component
+   * owns (e.g. a caller identity's), whose replacement is not the CA-rotation procedure.
+   * @default the CA-rotation procedure (docs/internal-ca.md#ca-rotation)
+   */
+  readonly endOfLifeProcedure?: string;
 }
 
 /** Tls inputs we never set on CA resources: a provider upgrade may default them differently, so their changes are ignored. */
@@ -314,7 +320,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     limits.apply((ls) => {
       const at = now();
       const due = dueEndOfLife(ls, warnHours, at)[0];
-      if (due) void pulumi.log.warn(endOfLifeMessage(name, due, at), this);
+      if (due) void pulumi.log.warn(endOfLifeMessage(name, due, at, args.endOfLifeProcedure), this);
     });
 
     this.registerOutputs({

@@ -111,14 +111,20 @@ export function dueEndOfLife(limits: readonly SigningLimit[], warnHours: number,
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** The warning text for a due end of life: the dates and the exact procedure. */
-export function endOfLifeMessage(caName: string, e: EndOfLife, now: Date): string {
+/** The CA-rotation procedure in one sentence, for CA `caName`. */
+export function caRotationProcedure(caName: string): string {
+  return (
+    `three \`pulumi up\` runs (docs/internal-ca.md#ca-rotation): 1. add a new InternalCA ("${caName}-v2") and list its rootCertPem in this CA's extraTrustedCaPems; ` +
+    `2. issue the leaves from "${caName}-v2" (its extraTrustedCaPems: this root) and set protect: false here; 3. remove this CA`
+  );
+}
+
+/** The warning text for a due end of life: the dates and the exact procedure (`procedure`, default the CA rotation). */
+export function endOfLifeMessage(caName: string, e: EndOfLife, now: Date, procedure = caRotationProcedure(caName)): string {
   const state = now.getTime() >= e.notAfter.getTime() ? "has EXPIRED" : now.getTime() >= e.lastFullLeaf.getTime() ? "can no longer sign a full-length certificate" : "approaches its end of life";
   return (
     `InternalCA "${caName}": the ${e.what} ${state}: it expires ${day(e.notAfter)}, and certificates it signs after ${day(e.lastFullLeaf)} ` +
-    `would outlive it (they stop working on ${day(e.notAfter)}). Rotate this CA before ${day(e.lastFullLeaf)}, three \`pulumi up\` runs ` +
-    `(docs/internal-ca.md#ca-rotation): 1. add a new InternalCA ("${caName}-v2") and list its rootCertPem in this CA's extraTrustedCaPems; ` +
-    `2. issue the leaves from "${caName}-v2" (its extraTrustedCaPems: this root) and set protect: false here; 3. remove this CA. ` +
-    `The procedure can start at any time, also after ${day(e.lastFullLeaf)}; a CA owned by a component (MtlsService callers) follows docs/internal-ca.md#per-identity-cas.`
+    `would outlive it (they stop working on ${day(e.notAfter)}). Replace this CA before ${day(e.lastFullLeaf)}: ${procedure}. ` +
+    `The procedure can start at any time, also after ${day(e.lastFullLeaf)}; no run fails meanwhile.`
   );
 }
