@@ -282,7 +282,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
         inter.subject
           ? { ...inter.subject, commonName: `${inter.subject.commonName} (${PURPOSE_LABEL[purpose]})` }
           : { commonName: `${name} ${PURPOSE_CN[purpose]}`, organization: subject.organization };
-      const rotating = (purpose: IssuerPurpose): Issuer => this.rotatingIntermediate(purpose, interSubject(purpose), schedule as IntermediateSchedule, root, rootKey, keyAlgorithm, leafIssuer);
+      const rotating = (purpose: IssuerPurpose): Issuer => this.rotatingIntermediate(purpose, interSubject(purpose), schedule, root, rootKey, keyAlgorithm, leafIssuer);
       this.issuerOf = {
         "mesh-servers": rotating("mesh-servers"),
         "mesh-clients": rotating("mesh-clients"),

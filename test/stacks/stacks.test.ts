@@ -135,11 +135,12 @@ describe("prod", () => {
 
 describe("prod: issuers per purpose", () => {
   const LSC = "tls:index/locallySignedCert:LocallySignedCert";
-  const keyId = (pem: string, ext: typeof x509.SubjectKeyIdentifierExtension | typeof x509.AuthorityKeyIdentifierExtension) =>
-    (new x509.X509Certificate(pem).getExtension(ext as typeof x509.SubjectKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
-  const ski = (name: string) => keyId(plan("prod").find(LSC, name).outputs.certPem as string, x509.SubjectKeyIdentifierExtension);
+  const ski = (name: string) => {
+    const c = new x509.X509Certificate(plan("prod").find(LSC, name).outputs.certPem);
+    return (c.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
+  };
   const akiOf = (name: string) => {
-    const c = new x509.X509Certificate(plan("prod").find(LSC, name).outputs.certPem as string);
+    const c = new x509.X509Certificate(plan("prod").find(LSC, name).outputs.certPem);
     return (c.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
   };
   const expression = () => (plan("prod").find("cloudflare:index/ruleset:Ruleset").inputs.rules as { expression: string }[])[0]?.expression ?? "";
