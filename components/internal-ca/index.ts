@@ -1,5 +1,5 @@
 export * from "./types";
-export { InternalCA, trustBundle, type InternalCAArgs } from "./internal-ca";
+export { InternalCA, trustBundle, edgeClientsIssuer, type InternalCAArgs } from "./internal-ca";
 export { IssuedCertificate } from "./issued-certificate";
 export { tlsSecret, caBundleSecret, caBundleConfigMap, type KubernetesTarget } from "./kubernetes";
 export { rotationGeneration, nextRotation } from "./rotation";

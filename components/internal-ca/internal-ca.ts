@@ -529,3 +529,15 @@ export function trustBundle(pems: readonly string[]): string {
   }
   return `${out.join("\n")}\n`;
 }
+
+/**
+ * The issuer for client certificates presented to Cloudflare's edge: an {@link InternalCA}'s
+ * `issuers.edgeClients` (the root when it has no intermediates); any other CA as it is. The
+ * API Shield components call it, so that `authority: ca` pins, and `issuer: ca` signs with,
+ * the issuer that signs nothing else (docs/internal-ca.md#issuers-per-purpose). Duck-typed:
+ * two loaded copies of the library must agree.
+ */
+export function edgeClientsIssuer<T extends object>(ca: T): T | ClientIssuingCa {
+  const issuers = (ca as { issuers?: { edgeClients?: ClientIssuingCa } }).issuers;
+  return issuers?.edgeClients ?? ca;
+}
