@@ -169,15 +169,26 @@ export async function opensslHandshake(opts: {
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const c = spawn("openssl", cargs, { stdio: ["pipe", "pipe", "pipe"] });
       let out = "";
-      c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      // Close stdin (s_client then exits) once the response arrived, or after 3 s: a fixed short
+      // delay lost the response on a loaded machine although the handshake had succeeded.
+      let ended = false;
+      const end = () => {
+        if (!ended) c.stdin.end();
+        ended = true;
+      };
+      c.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (/HTTP\/1\.0 200 ok/i.test(out)) end();
+      });
       c.stderr.on("data", (d: Buffer) => (out += d.toString()));
       const t = setTimeout(() => c.kill("SIGKILL"), 8000);
+      const idle = setTimeout(end, 3000);
       c.on("close", (code) => {
         clearTimeout(t);
+        clearTimeout(idle);
         resolve({ code, out });
       });
       c.stdin.write("GET / HTTP/1.0\r\n\r\n");
-      setTimeout(() => c.stdin.end(), 500);
     });
     const ok = result.code === 0 && /HTTP\/1\.0 200 ok/i.test(result.out);
     return ok ? { ok: true } : { ok: false, error: `${result.out.slice(-800)}\nserver: ${serr.slice(-800)}` };
