@@ -153,8 +153,10 @@ const LEAVES = ["api", "nginx", "worker"] as const;
 describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, () => {
   const runs: Run[] = [];
   let seconds = 0;
+  let cpuSeconds = 0;
   beforeAll(async () => {
     const started = Date.now();
+    const cpu = process.cpuUsage();
     let prior: PlanResult | undefined;
     for (const day of RUN_DAYS) {
       const plan: PlanResult = await runProgram(program(day), { now: at(day), prior });
@@ -162,6 +164,8 @@ describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, 
       prior = plan;
     }
     seconds = (Date.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    cpuSeconds = (used.user + used.system) / 1e6;
   }, 600_000);
 
   it("derives the event days from the pure schedule: leaf rotations, intermediate switches, the warning, the CA-rotation steps", () => {
@@ -169,7 +173,7 @@ describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, 
     expect(SWITCH_DAYS).toEqual([240, 480, 720, 960, 1200, 1440, 1680, 1920, 2160, 2400, 2640, 2880, 3120, 3360, STEP1 + 240, STEP1 + 480, STEP1 + 720, STEP1 + 960]);
     expect(EVENT_DAYS).toContain(V1_WARN_DAY);
     expect([STEP1, STEP2, STEP3].every((d) => EVENTS.has(d))).toBe(true);
-    console.info(`lifecycle: ${EVENT_DAYS.length} event days and ${SAMPLE_DAYS.length} sampled quiet days run through the engine in ${seconds.toFixed(1)}s`);
+    console.info(`lifecycle: ${EVENT_DAYS.length} event days and ${SAMPLE_DAYS.length} sampled quiet days run through the engine in ${seconds.toFixed(1)}s (${cpuSeconds.toFixed(1)}s of CPU)`);
   });
 
   it("fails no run", () => {
@@ -290,7 +294,11 @@ describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, 
     expect(warning).toContain(`it expires ${expiry}, and certificates it signs after ${lastFull} would outlive it`);
     expect(warning).toContain("docs/internal-ca.md#ca-rotation");
     expect(warning).toContain('add a new InternalCA ("mesh-v2") and list its rootCertPem in this CA\'s extraTrustedCaPems');
-    expect(renderPlanMarkdown(r.plan)).toContain(`## Warnings\n\n- ${warning}`);
+    const md = renderPlanMarkdown(r.plan);
+    expect(md).toContain(`## Warnings\n\n- ${warning}`);
+    // The certificate table tells rotating intermediates from the protected, non-rotating ones.
+    expect(md).toMatch(/\| mesh-mesh-servers-ca-0-cert \|.*\| by generation \(rotating CA\) \|/);
+    expect(md).toMatch(/\| mesh-intermediate-cert \|.*\| never \(CA, protected\) \|/);
   });
 });
 
