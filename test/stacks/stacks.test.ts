@@ -16,9 +16,10 @@ const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["dev", "staging", "prod"] as const;
 const plans = new Map<string, PlanResult>();
 
+// Three full stacks; prod mints six RSA-4096 CA keys (root, edge-clients and four rotating intermediate slots).
 beforeAll(async () => {
   for (const s of STACKS) plans.set(s, await runStack(ROOT, s));
-});
+}, 180_000);
 const plan = (s: string) => plans.get(s) as PlanResult;
 const spec = (p: PlanResult, type: string, name: string) => p.find(type, name).inputs.spec as Record<string, unknown>;
 
