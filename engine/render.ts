@@ -129,7 +129,8 @@ function certRows(plan: PlanResult): CertRow[] {
     }
     const hours = Number(r.inputs.validityPeriodHours ?? 0);
     const early = Number(r.inputs.earlyRenewalHours ?? 0);
-    const renewal = r.inputs.isCaCertificate === true ? (r.protect ? "never (CA, protected)" : "never (CA)") : early > 0 ? `rotates ${formatHours(hours - early)} after issue, ${formatHours(early)} before expiry` : "at expiry";
+    const caRenewal = r.replacementTrigger !== undefined ? "by generation (rotating CA)" : r.protect ? "never (CA, protected)" : "never (CA)";
+    const renewal = r.inputs.isCaCertificate === true ? caRenewal : early > 0 ? `rotates ${formatHours(hours - early)} after issue, ${formatHours(early)} before expiry` : "at expiry";
     rows.push({ resource: r.name, subject: subject || "—", sans, usages: r.inputs.isCaCertificate === true ? `CA: ${usages}` : usages, issuer, validity: formatHours(hours), renewal, key: keyOf.get(base) ?? "" });
   }
   return rows.sort((a, b) => a.resource.localeCompare(b.resource));

@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { StackConfigError, type ConfigProblem } from "../components/common/errors";
-import { dnsNameProblem, parseDurationHours } from "../components/common";
+import { dnsNameProblem, formatHours, parseDurationHours } from "../components/common";
+import { intermediateSchedule, minimumIntermediateHours } from "../components/internal-ca/lifecycle";
 import { KEY_ALGORITHMS } from "../components/internal-ca/profile";
 
 const duration = z.string().refine((v) => parseDurationHours(v) !== undefined, { message: 'must be a duration like "90d", "2160h" or "10y"' });
@@ -19,6 +20,14 @@ const hostname = (wildcard = false) =>
 const keyAlgorithm = z.enum(KEY_ALGORITHMS as unknown as [string, ...string[]]);
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes name (lower-case letters, digits, '-')").max(63);
 
+/** The rotating intermediates' validity and the edge-clients intermediate's (docs/internal-ca.md#lifecycle). */
+export const intermediateSchema = z
+  .object({
+    validity: duration.optional(),
+    edgeClientsValidity: duration.optional(),
+  })
+  .strict();
+
 export const internalCaSchema = z
   .object({
     commonName: z.string().min(1).optional(),
@@ -26,11 +35,38 @@ export const internalCaSchema = z
     keyAlgorithm: keyAlgorithm.optional(),
     leafKeyAlgorithm: keyAlgorithm.optional(),
     caValidity: duration.optional(),
-    intermediate: z.boolean().optional(),
+    /** `true` for the defaults (1y rotating mesh intermediates), or their validities. */
+    intermediate: z.union([z.boolean(), intermediateSchema]).optional(),
     leafValidity: duration.optional(),
     renewBefore: duration.optional(),
+    /** How long before the root's end of life every run warns. */
+    endOfLifeWarning: duration.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((ca, ctx) => {
+    // The same rules InternalCA enforces, reported against the config keys.
+    const hours = (v: string | undefined, dflt: string) => parseDurationHours(v ?? dflt);
+    const caHours = hours(ca.caValidity, "10y");
+    const leafHours = hours(ca.leafValidity, "90d");
+    const renewHours = hours(ca.renewBefore, "30d");
+    if (caHours === undefined || leafHours === undefined || renewHours === undefined || renewHours >= leafHours) return;
+    if (typeof ca.intermediate !== "object") return;
+    const inter = hours(ca.intermediate.validity, "1y");
+    if (inter !== undefined && intermediateSchedule(inter, leafHours, renewHours) === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["intermediate", "validity"],
+        message: `${JSON.stringify(ca.intermediate.validity ?? "1y")} is too short for ${formatHours(leafHours)} leaves renewed ${formatHours(renewHours)} before expiry: an intermediate must outlive the last leaves it signed; use at least ${formatHours(minimumIntermediateHours(leafHours, renewHours))}`,
+      });
+    }
+    if (inter !== undefined && inter > caHours) {
+      ctx.addIssue({ code: "custom", path: ["intermediate", "validity"], message: `must not exceed caValidity (${formatHours(caHours)}); an intermediate cannot outlive its root` });
+    }
+    const edge = hours(ca.intermediate.edgeClientsValidity, ca.caValidity ?? "10y");
+    if (edge !== undefined && (edge > caHours || edge < leafHours)) {
+      ctx.addIssue({ code: "custom", path: ["intermediate", "edgeClientsValidity"], message: `must be between leafValidity (${formatHours(leafHours)}) and caValidity (${formatHours(caHours)})` });
+    }
+  });
 
 export const certManagerSchema = z
   .object({

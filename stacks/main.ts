@@ -39,6 +39,7 @@ export async function main(): Promise<Record<string, unknown>> {
     intermediate: config.internalCa.intermediate,
     leafValidity: config.internalCa.leafValidity,
     renewBefore: config.internalCa.renewBefore,
+    endOfLifeWarning: config.internalCa.endOfLifeWarning,
   });
 
   // 2. cert-manager: ACME (Let's Encrypt staging in dev, production in prod; DNS-01 through
@@ -140,7 +141,9 @@ export async function main(): Promise<Record<string, unknown>> {
     );
   }
   if (cf?.apiShield) {
-    const shieldCa = new ApiShieldCa(`${env}-api-shield-ca`, { accountId: cf.accountId, authority: ca });
+    // The edge-clients issuer signs only edge client certificates, so the rule that pins its SKI
+    // refuses every mesh certificate (docs/internal-ca.md#issuers-per-purpose).
+    const shieldCa = new ApiShieldCa(`${env}-api-shield-ca`, { accountId: cf.accountId, authority: ca.issuers.edgeClients });
     new ApiShieldMtls(`${env}-api-shield`, {
       zoneId: cf.zoneId,
       zoneName: cf.zone,
@@ -152,7 +155,7 @@ export async function main(): Promise<Record<string, unknown>> {
       const worker = new WorkerClientCertificate(`${env}-${cf.apiShield.callerWorker.scriptName}`, {
         accountId: cf.accountId,
         bindingName: cf.apiShield.callerWorker.bindingName,
-        issuer: ca,
+        issuer: ca.issuers.edgeClients,
         identity: cf.apiShield.callerWorker.scriptName,
       });
       apiShield.workerBinding = worker.binding;

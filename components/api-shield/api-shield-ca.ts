@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
+import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import type { CertificateAuthority } from "../internal-ca/types";
 import { issuerProblem, subjectKeyIdentifier, trustAnchorProblem } from "./certificate";
 import { checkTrustAnchorPem } from "./validate";
@@ -12,7 +13,9 @@ export interface ApiShieldCaArgs {
   readonly accountId: pulumi.Input<string>;
   /**
    * A CA from this library (e.g. `InternalCA`): its `rootCertPem` is uploaded and its
-   * `issuerCertPem` (the certificate that signs leaves) is the one pinned in rules.
+   * `issuerCertPem` (the certificate that signs leaves) is the one pinned in rules. An
+   * `InternalCA` is used through its edge-clients issuer (`ca.issuers.edgeClients`), which signs
+   * only edge client certificates (docs/internal-ca.md#issuers-per-purpose).
    * @default none — give `certificatePem` instead
    */
   readonly authority?: CertificateAuthority;
@@ -60,8 +63,9 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
     this.label = `ApiShieldCa ${q(name)}`;
     this.anchorName = name;
 
-    const uploaded = args.authority ? args.authority.rootCertPem : pulumi.output(args.certificatePem as pulumi.Input<string>);
-    const issuer = args.authority ? args.authority.issuerCertPem : pulumi.output(args.issuerCertificatePem ?? uploaded);
+    const authority = args.authority ? edgeClientsIssuer(args.authority) : undefined;
+    const uploaded = authority ? authority.rootCertPem : pulumi.output(args.certificatePem as pulumi.Input<string>);
+    const issuer = authority ? authority.issuerCertPem : pulumi.output(args.issuerCertificatePem ?? uploaded);
 
     // Outputs (e.g. an InternalCA's PEMs) can only be checked once known.
     const checkedUpload = pulumi.output(uploaded).apply((pem) => {

@@ -4,6 +4,7 @@ import * as tls from "@pulumi/tls";
 import { argChecker, q } from "../common/errors";
 import type { Duration } from "../common/duration";
 import { splitPem } from "../common/pem";
+import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import { clientCertificateProblem, inspectCertificate } from "./certificate";
 import { bindingNameProblem, checkBindingName } from "./validate";
 import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
@@ -38,7 +39,10 @@ export interface WorkerClientCertificateArgs {
   readonly accountId: pulumi.Input<string>;
   /** Name of the Worker binding (`env.<bindingName>.fetch`). A JavaScript identifier. */
   readonly bindingName: string;
-  /** Issues the client certificate — an `InternalCA`. @default none — give `certificate` instead */
+  /**
+   * Issues the client certificate — an `InternalCA` (through its edge-clients issuer,
+   * `ca.issuers.edgeClients`: docs/internal-ca.md#issuers-per-purpose). @default none — give `certificate` instead
+   */
   readonly issuer?: ClientCertificateIssuer;
   /** The caller's identity (client certificate CN), with `issuer`. @default none (required with `issuer`) */
   readonly identity?: string;
@@ -88,7 +92,7 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
     let chain: pulumi.Output<string>;
     let key: pulumi.Output<string>;
     if (args.issuer) {
-      const issued = args.issuer.issueClientCertificate(`${name}-client`, {
+      const issued = edgeClientsIssuer(args.issuer).issueClientCertificate(`${name}-client`, {
         identity: args.identity as string,
         ...(args.uris ? { uris: args.uris } : {}),
         ...(args.validity ? { validity: args.validity } : {}),

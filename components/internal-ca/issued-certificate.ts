@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { argChecker, EdgeMtlsArgumentError, formatHours, now } from "../common";
+import { argChecker, now } from "../common";
 import { allowedUses, privateKeyArgs, type CertificateRole } from "./profile";
 import { rotationGeneration } from "./rotation";
 import type { KeyAlgorithm } from "./types";
@@ -15,8 +15,6 @@ export interface LeafIssuer {
   readonly intermediateCertPem?: pulumi.Output<string>;
   readonly rootCertPem: pulumi.Output<string>;
   readonly trustBundle: pulumi.Output<string>;
-  /** End of the issuing certificate's validity (RFC 3339). */
-  readonly issuerNotAfter: pulumi.Output<string>;
   /** Rotation anchor: the root's validityStartTime (RFC 3339). */
   readonly rotationAnchor: pulumi.Output<string>;
 }
@@ -75,32 +73,15 @@ export class IssuedCertificate extends pulumi.ComponentResource {
     this.uris = [...args.uris];
     const issuer = args.issuer;
 
-    // Remaining-life check: only knowable once the issuer exists (its notAfter is in the state).
-    const remainingOk = pulumi.all([issuer.issuerNotAfter]).apply(([notAfter]) => {
-      const end = now().getTime() + args.validityHours * 3600_000;
-      if (notAfter && end > Date.parse(notAfter)) {
-        throw new EdgeMtlsArgumentError(
-          "InternalCA",
-          issuer.caName,
-          `${args.role === "server" ? "issueServerCertificate" : "issueClientCertificate"}("${name.slice(issuer.caName.length + 1)}").validity`,
-          `(${formatHours(args.validityHours)}) would outlive the issuing CA, which expires ${notAfter}; shorten the validity or rotate the CA (docs/internal-ca.md#ca-rotation)`,
-        );
-      }
-      return true;
-    });
-
-    this.generation = pulumi
-      .all([issuer.rotationAnchor, remainingOk])
-      .apply(([anchor]) => rotationGeneration(new Date(anchor), now(), args.validityHours, args.renewBeforeHours));
+    // No remaining-life check here: the issuer outlives its leaves by construction (a rotating
+    // intermediate rotates one leaf validity before it expires; a non-rotating issuer warns from
+    // endOfLifeWarning before its end, see docs/internal-ca.md#lifecycle). Failing the run
+    // instead, as earlier versions did, stopped every deploy near the CA's expiry.
+    this.generation = issuer.rotationAnchor.apply((anchor) => rotationGeneration(new Date(anchor), now(), args.validityHours, args.renewBeforeHours));
     // A string trigger: identical across runs within one period, different after a boundary.
     const trigger = this.generation.apply((g) => `generation-${g}`);
 
-    // The key's inputs wait for the remaining-life check, so that a failed check rejects the
-    // key's (and through it the CSR's and certificate's) outputs. A rejected
-    // replacementTrigger alone is serialized after the SDK has stopped tracking the pending
-    // registration, which leaves every output of the leaf unresolved: a hang, not an error.
-    const keyArgs = privateKeyArgs(args.keyAlgorithm);
-    const key = new tls.PrivateKey(`${name}-key`, { ...keyArgs, algorithm: remainingOk.apply(() => keyArgs.algorithm) }, { parent: this, replacementTrigger: trigger });
+    const key = new tls.PrivateKey(`${name}-key`, privateKeyArgs(args.keyAlgorithm), { parent: this, replacementTrigger: trigger });
     const csr = new tls.CertRequest(
       `${name}-csr`,
       {

@@ -58,3 +58,38 @@ export interface ClientCertificateArgs extends LeafCommonArgs {
   /** Subject organization. @default the CA's organization */
   readonly organization?: string;
 }
+
+/**
+ * What an issuing CA signs, so that each trust decision can pin the issuer that signs only
+ * what it should accept: `mesh-servers` (server certificates inside the mesh),
+ * `mesh-clients` (callers inside the mesh), `edge-clients` (client certificates presented
+ * to Cloudflare's edge, e.g. API Shield).
+ */
+export type IssuerPurpose = "mesh-servers" | "mesh-clients" | "edge-clients";
+
+/** One issuing CA of an {@link InternalCA} (an intermediate, or the root when there is none). */
+export interface IssuingCa extends CertificateAuthority {
+  /** What it signs. */
+  readonly purpose: IssuerPurpose;
+  /** Whether it rotates itself (a rotating intermediate), or lives as long as it was issued for. */
+  readonly rotating: boolean;
+  /** End of the current issuing certificate's validity (RFC 3339). */
+  readonly notAfter: pulumi.Output<string>;
+  /**
+   * The issuing certificates a verifier that pins this issuer must trust: the current one and,
+   * for a rotating issuer, the previous one (whose leaves are still valid until they rotate).
+   * For verifiers that accept a non-self-signed trust anchor (Go, so Traefik; OpenSSL with
+   * `-partial_chain`). Everyone else trusts {@link CertificateAuthority.trustBundle} (the root).
+   */
+  readonly pinBundle: pulumi.Output<string>;
+}
+
+/** An {@link IssuingCa} that signs server certificates. */
+export interface ServerIssuingCa extends IssuingCa {
+  issueServerCertificate(name: string, args: ServerCertificateArgs): import("./issued-certificate").IssuedCertificate;
+}
+
+/** An {@link IssuingCa} that signs client certificates. */
+export interface ClientIssuingCa extends IssuingCa {
+  issueClientCertificate(name: string, args: ClientCertificateArgs): import("./issued-certificate").IssuedCertificate;
+}

@@ -72,7 +72,17 @@ export interface CallerIdentityOptions {
 export function issueCallerIdentity(caName: string, o: CallerIdentityOptions, parent: pulumi.Resource): { ca: InternalCA; certificate: IssuedCertificate; material: CallerIdentityMaterial } {
   const ca = new InternalCA(
     caName,
-    { subject: o.caSubject, keyAlgorithm: o.keyAlgorithm, caValidity: o.caValidity, intermediate: false, protect: o.protect },
+    {
+      subject: o.caSubject,
+      keyAlgorithm: o.keyAlgorithm,
+      caValidity: o.caValidity,
+      intermediate: false,
+      protect: o.protect,
+      // The CA belongs to this one identity: its end of life is replaced by a successor identity, not a CA rotation.
+      endOfLifeProcedure:
+        `add a successor identity ("${o.identity}-v2") next to "${o.identity}" on every service that lists it, deploy its certificate to the workload, ` +
+        `then remove "${o.identity}" (docs/traefik-mtls.md#rotation-and-removal, docs/internal-ca.md#per-identity-cas)`,
+    },
     { parent },
   );
   const certificate = ca.issueClientCertificate("client", { identity: o.identity, uris: o.uris, validity: o.validity, renewBefore: o.renewBefore, keyAlgorithm: o.keyAlgorithm });

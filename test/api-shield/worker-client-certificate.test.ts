@@ -83,6 +83,14 @@ describe("WorkerClientCertificate", () => {
     expect(rule?.expression).toContain(`cf.tls_client_auth.cert_issuer_ski ne "${issuerSki}"`);
   });
 
+  it("pins and signs with the InternalCA's edge-clients intermediate, never a mesh intermediate", async () => {
+    const plan = await seedPlan();
+    const skiOf = (name: string) => inspectCertificate(plan.find("tls:index/locallySignedCert:LocallySignedCert", name).outputs.certPem as string).subjectKeyIdentifier;
+    const expression = (plan.find(RULESET).inputs.rules as { expression: string }[])[0]?.expression ?? "";
+    expect(expression).toContain(`cf.tls_client_auth.cert_issuer_ski ne "${skiOf("mesh-intermediate-cert") ?? ""}"`);
+    for (const mesh of ["mesh-mesh-servers-ca-0-cert", "mesh-mesh-clients-ca-0-cert"]) expect(expression).not.toContain(skiOf(mesh) ?? "no SKI");
+  });
+
   it("uploads the InternalCA root as the trust anchor, while pinning the intermediate that signs leaves", async () => {
     const plan = await seedPlan();
     const anchor = plan.find(MTLS_CERT, "mesh-anchor-ca").inputs.certificates as string;

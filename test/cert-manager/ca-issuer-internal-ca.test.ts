@@ -36,7 +36,7 @@ describe("CA issuer from InternalCA", () => {
 
   it("puts the intermediate first in tls.crt, then the root (ca.crt)", () => {
     const subjects = splitPem(data["tls.crt"] ?? "").map((pem) => execFileSync("openssl", ["x509", "-noout", "-subject"], { input: pem }).toString().trim());
-    expect(subjects).toEqual(["subject=O = edge-mtls, CN = mesh Intermediate CA", "subject=O = edge-mtls, CN = mesh Root CA"]);
+    expect(subjects).toEqual(["subject=O = edge-mtls, CN = mesh Mesh Servers CA", "subject=O = edge-mtls, CN = mesh Root CA"]);
     expect(splitPem(data["tls.crt"] ?? "")[1]).toBe(splitPem(data["ca.crt"] ?? "")[0]);
   });
 

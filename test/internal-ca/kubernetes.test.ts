@@ -60,7 +60,7 @@ describe("tlsSecret", () => {
   it("puts the full chain in tls.crt, leaf first then the intermediate", () => {
     const out = chained.outputs as unknown as Out;
     const certs = splitPem(stringData(secret(chained))["tls.crt"] ?? "");
-    expect(certs.map(cn)).toEqual(["api.mesh.internal", "mesh Intermediate CA"]);
+    expect(certs.map(cn)).toEqual(["api.mesh.internal", "mesh Mesh Servers CA"]);
     expect(new x509.X509Certificate(certs[0] ?? "").issuer).toBe(new x509.X509Certificate(certs[1] ?? "").subject);
     expect(certs[1]?.trim()).toBe(out.intermediate?.trim());
   });

@@ -61,7 +61,7 @@ describe("private keys", () => {
 
   it("every tls.PrivateKey (root, intermediate, leaves) keeps privateKeyPem and privateKeyPemPkcs8 secret in the state", () => {
     const keys = plan.all(PRIVATE_KEY);
-    expect(keys.map((k) => k.name).sort()).toEqual(["mesh-api-key", "mesh-intermediate-key", "mesh-nginx-key", "mesh-root-key"]);
+    expect(keys.map((k) => k.name).sort()).toEqual(["mesh-api-key", "mesh-intermediate-key", "mesh-mesh-clients-ca-0-key", "mesh-mesh-clients-ca-1-key", "mesh-mesh-servers-ca-0-key", "mesh-mesh-servers-ca-1-key", "mesh-nginx-key", "mesh-root-key"]);
     for (const k of keys) {
       expect(typeof k.outputs.privateKeyPem).toBe("string");
       expect({ name: k.name, pem: k.isSecret("privateKeyPem"), pkcs8: k.isSecret("privateKeyPemPkcs8") }).toEqual({ name: k.name, pem: true, pkcs8: true });
@@ -71,7 +71,8 @@ describe("private keys", () => {
   it("every resource that signs with a key receives it as a secret input", () => {
     for (const r of [...plan.all(CERT_REQUEST), ...plan.all(SELF_SIGNED)]) expect({ name: r.name, secret: r.isSecret("privateKeyPem") }).toEqual({ name: r.name, secret: true });
     for (const r of plan.all(LOCALLY_SIGNED)) expect({ name: r.name, secret: r.isSecret("caPrivateKeyPem") }).toEqual({ name: r.name, secret: true });
-    expect(plan.all(LOCALLY_SIGNED)).toHaveLength(3);
+    // Leaves (2), the edge-clients intermediate, and two slots each of the mesh-servers and mesh-clients intermediates.
+    expect(plan.all(LOCALLY_SIGNED)).toHaveLength(7);
   });
 });
 
@@ -82,7 +83,7 @@ describe("public material", () => {
 
   it("certificates are not secret in the state", () => {
     const certs = [...plan.all(SELF_SIGNED), ...plan.all(LOCALLY_SIGNED)];
-    expect(certs).toHaveLength(4);
+    expect(certs).toHaveLength(8);
     for (const c of certs) expect({ name: c.name, secret: c.isSecret("certPem") }).toEqual({ name: c.name, secret: false });
   });
 

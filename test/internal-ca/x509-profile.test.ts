@@ -19,6 +19,8 @@ const KU = x509.KeyUsageFlags;
 interface Minted {
   root: string;
   issuer: string;
+  clientIssuer: string;
+  edgeIssuer: string;
   bundle: string;
   server: string;
   serverChain: string;
@@ -36,6 +38,8 @@ function profileProgram(caArgs: InternalCAArgs) {
     return {
       root: ca.rootCertPem,
       issuer: ca.issuerCertPem,
+      clientIssuer: ca.issuers.meshClients.issuerCertPem,
+      edgeIssuer: ca.issuers.edgeClients.issuerCertPem,
       bundle: ca.trustBundle,
       server: server.certPem,
       serverChain: server.chainPem,
@@ -126,9 +130,16 @@ describe("intermediate CA", () => {
     expect(basic(parse(withIntermediate.issuer))).toMatchObject({ critical: true, ca: true });
   });
 
-  it("signs the leaves (their authority key identifier is the intermediate's)", () => {
+  it("signs server leaves with the mesh-servers intermediate and client leaves with the mesh-clients intermediate", () => {
     expect(aki(parse(withIntermediate.server))).toBe(ski(parse(withIntermediate.issuer)));
-    expect(aki(parse(withIntermediate.client))).toBe(ski(parse(withIntermediate.issuer)));
+    expect(aki(parse(withIntermediate.client))).toBe(ski(parse(withIntermediate.clientIssuer)));
+  });
+
+  it("has one issuing intermediate per purpose, each signed by the root, with distinct keys and subjects", async () => {
+    const pems = [withIntermediate.issuer, withIntermediate.clientIssuer, withIntermediate.edgeIssuer];
+    expect(new Set(pems.map((p) => ski(parse(p)))).size).toBe(3);
+    expect(pems.map((p) => parse(p).subject)).toEqual(["O=edge-mtls, CN=mesh Mesh Servers CA", "O=edge-mtls, CN=mesh Mesh Clients CA", "O=edge-mtls, CN=mesh Edge Clients CA"]);
+    for (const p of pems) expect(aki(parse(p))).toBe(ski(parse(withIntermediate.root)));
   });
 });
 

@@ -71,6 +71,29 @@ describe("validateStackConfig", () => {
     expect(problems[0]?.problem).toMatch(/unknown key\(s\) "certManger"/);
   });
 
+  it("accepts the intermediate's validities and the end-of-life warning horizon", () => {
+    const { config, problems } = validateStackConfig({ ...base, internalCa: { intermediate: { validity: "2y", edgeClientsValidity: "10y" }, endOfLifeWarning: "1y" } });
+    expect(problems).toEqual([]);
+    expect(config?.internalCa).toMatchObject({ intermediate: { validity: "2y", edgeClientsValidity: "10y" }, endOfLifeWarning: "1y" });
+  });
+
+  it("rejects an intermediate too short to outlive the leaves it signs, naming the minimum", () => {
+    const { problems } = validateStackConfig({ ...base, internalCa: { intermediate: { validity: "120d" } } });
+    expect(problems).toEqual([
+      { key: "edge-mtls:internalCa.intermediate.validity", problem: '"120d" is too short for 90d leaves renewed 30d before expiry: an intermediate must outlive the last leaves it signed; use at least 210d' },
+    ]);
+  });
+
+  it("rejects an intermediate that would outlive the root", () => {
+    const { problems } = validateStackConfig({ ...base, internalCa: { caValidity: "1y", intermediate: { validity: "2y" } } });
+    expect(problems).toEqual([{ key: "edge-mtls:internalCa.intermediate.validity", problem: "must not exceed caValidity (1y); an intermediate cannot outlive its root" }]);
+  });
+
+  it("rejects an intermediate validity that is not a duration, and an unknown intermediate key", () => {
+    const { problems } = validateStackConfig({ ...base, internalCa: { intermediate: { validity: "soon", rotate: true } } });
+    expect(problems.map((p) => p.key).sort()).toEqual(["edge-mtls:internalCa.intermediate", "edge-mtls:internalCa.intermediate.validity"].sort());
+  });
+
   it("rejects an invalid ACME e-mail", () => {
     const { problems } = validateStackConfig({ ...base, certManager: { ...base.certManager, acmeEmail: "not-an-email" } });
     expect(problems[0]?.key).toBe("edge-mtls:certManager.acmeEmail");

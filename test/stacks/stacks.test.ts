@@ -10,14 +10,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderPlan, runStack, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
+import { x509 } from "../../components/common";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["dev", "staging", "prod"] as const;
 const plans = new Map<string, PlanResult>();
 
+// Three full stacks; prod mints six RSA-4096 CA keys (root, edge-clients and four rotating intermediate slots).
 beforeAll(async () => {
   for (const s of STACKS) plans.set(s, await runStack(ROOT, s));
-});
+}, 180_000);
 const plan = (s: string) => plans.get(s) as PlanResult;
 const spec = (p: PlanResult, type: string, name: string) => p.find(type, name).inputs.spec as Record<string, unknown>;
 
@@ -141,6 +143,33 @@ describe("prod", () => {
     expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-root-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 4096 });
     expect(p.find("tls:index/privateKey:PrivateKey", "prod-mesh-orders-server-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
     expect(p.all("tls:index/locallySignedCert:LocallySignedCert", "prod-mesh-intermediate-cert")).toHaveLength(1);
+  });
+});
+
+describe("prod: issuers per purpose", () => {
+  const LSC = "tls:index/locallySignedCert:LocallySignedCert";
+  const ski = (name: string) => {
+    const c = new x509.X509Certificate(plan("prod").find(LSC, name).outputs.certPem);
+    return (c.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
+  };
+  const akiOf = (name: string) => {
+    const c = new x509.X509Certificate(plan("prod").find(LSC, name).outputs.certPem);
+    return (c.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
+  };
+  const expression = () => (plan("prod").find("cloudflare:index/ruleset:Ruleset").inputs.rules as { expression: string }[])[0]?.expression ?? "";
+
+  it("pins API Shield to the edge-clients intermediate, which signs the Worker's client certificate", () => {
+    const edge = ski("prod-mesh-intermediate-cert");
+    expect(expression()).toContain(`cf.tls_client_auth.cert_issuer_ski ne "${edge}"`);
+    expect(akiOf("prod-mesh-prod-partner-caller-client-cert")).toBe(edge);
+  });
+
+  it("signs mesh server and mesh client certificates with other intermediates, so neither can pass the edge", () => {
+    const pinned = ski("prod-mesh-intermediate-cert");
+    const server = akiOf("prod-mesh-orders-server-cert");
+    expect(server).not.toBe(pinned);
+    expect(expression()).not.toContain(server);
+    expect([ski("prod-mesh-mesh-servers-ca-0-cert"), ski("prod-mesh-mesh-servers-ca-1-cert")]).toContain(server);
   });
 });
 

@@ -151,9 +151,12 @@ export async function opensslHandshake(opts: {
   server: { cert: string; key: string; caFile: string };
   client: { cert?: string; key?: string; caFile: string; servername: string };
   tls13Only?: boolean;
+  /** Verify certificates (both sides) as of this moment instead of the wall clock (`-attime`). */
+  attime?: Date;
 }): Promise<HandshakeResult> {
   const port = await freePort();
-  const sargs = ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", opts.server.cert, "-cert_chain", opts.server.cert, "-key", opts.server.key, "-CAfile", opts.server.caFile, "-Verify", "5", "-verify_return_error", "-naccept", "1", "-www"];
+  const attime = opts.attime ? ["-attime", String(Math.floor(opts.attime.getTime() / 1000))] : [];
+  const sargs = ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", opts.server.cert, "-cert_chain", opts.server.cert, "-key", opts.server.key, "-CAfile", opts.server.caFile, "-Verify", "5", "-verify_return_error", "-naccept", "1", "-www", ...attime];
   if (opts.tls13Only) sargs.push("-tls1_3");
   const server = spawn("openssl", sargs, { stdio: ["ignore", "pipe", "pipe"] });
   let serr = "";
@@ -161,20 +164,31 @@ export async function opensslHandshake(opts: {
   server.stdout.on("data", (d: Buffer) => (serr += d.toString()));
   try {
     await waitFor(() => serr.includes("ACCEPT"), 5000, "openssl s_server did not start");
-    const cargs = ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", opts.client.servername, "-verify_hostname", opts.client.servername, "-CAfile", opts.client.caFile, "-verify_return_error"];
+    const cargs = ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", opts.client.servername, "-verify_hostname", opts.client.servername, "-CAfile", opts.client.caFile, "-verify_return_error", ...attime];
     if (opts.client.cert && opts.client.key) cargs.push("-cert", opts.client.cert, "-cert_chain", opts.client.cert, "-key", opts.client.key);
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const c = spawn("openssl", cargs, { stdio: ["pipe", "pipe", "pipe"] });
       let out = "";
-      c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      // Close stdin (s_client then exits) once the response arrived, or after 3 s: a fixed short
+      // delay lost the response on a loaded machine although the handshake had succeeded.
+      let ended = false;
+      const end = () => {
+        if (!ended) c.stdin.end();
+        ended = true;
+      };
+      c.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (/HTTP\/1\.0 200 ok/i.test(out)) end();
+      });
       c.stderr.on("data", (d: Buffer) => (out += d.toString()));
       const t = setTimeout(() => c.kill("SIGKILL"), 8000);
+      const idle = setTimeout(end, 3000);
       c.on("close", (code) => {
         clearTimeout(t);
+        clearTimeout(idle);
         resolve({ code, out });
       });
       c.stdin.write("GET / HTTP/1.0\r\n\r\n");
-      setTimeout(() => c.stdin.end(), 500);
     });
     const ok = result.code === 0 && /HTTP\/1\.0 200 ok/i.test(result.out);
     return ok ? { ok: true } : { ok: false, error: `${result.out.slice(-800)}\nserver: ${serr.slice(-800)}` };
