@@ -6,6 +6,7 @@ import type { Duration } from "../common/duration";
 import { splitPem } from "../common/pem";
 import { clientCertificateProblem, inspectCertificate } from "./certificate";
 import { bindingNameProblem, checkBindingName } from "./validate";
+import { checkCloudflareManagedClientCertificateContract, checkWorkerClientCertificateContract } from "./contract";
 import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
 
 /** The binding type of an mTLS certificate on a Worker (WorkersScript `bindings[].type`). */
@@ -138,6 +139,7 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
 
 /** Validates {@link WorkerClientCertificateArgs}. */
 export function validateWorkerClientCertificateArgs(name: string, args: WorkerClientCertificateArgs): void {
+  checkWorkerClientCertificateContract(name, args);
   const c = argChecker("WorkerClientCertificate", name);
   checkBindingName("WorkerClientCertificate", name, args.bindingName);
   const given = [args.issuer !== undefined, args.certificate !== undefined].filter(Boolean).length;
@@ -193,6 +195,7 @@ export class CloudflareManagedClientCertificate extends pulumi.ComponentResource
   readonly issuerSki: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CloudflareManagedClientCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkCloudflareManagedClientCertificateContract(name, args);
     const c = argChecker("CloudflareManagedClientCertificate", name);
     c.check(typeof args.commonName === "string" && args.commonName.trim().length > 0, "commonName", `(${q(args.commonName)}) must be a non-empty string`);
     const days = args.validityDays ?? 365;

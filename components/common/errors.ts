@@ -43,9 +43,19 @@ export function argChecker(component: string, instance: string): ArgChecker {
   };
 }
 
-/** Quotes a user value for an error message. */
+/** Longest quoted value in a message; longer ones are cut (with their length), so an error stays one readable line. */
+export const MAX_QUOTED_LENGTH = 80;
+
+/** Quotes a user value for an error message, truncated to {@link MAX_QUOTED_LENGTH} characters. Never pass a secret. */
 export function q(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === "function" ? "a function" : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  if (text.length <= MAX_QUOTED_LENGTH) return text;
+  return `${text.slice(0, MAX_QUOTED_LENGTH - 1)}…(${text.length} characters)`;
 }
 
 /** One problem in a stack's configuration file. */

@@ -6,6 +6,8 @@ import { allowedUses, defaultLeafAlgorithm, privateKeyArgs } from "./profile";
 import type { CaSubject, CertificateAuthority, ClientCertificateArgs, KeyAlgorithm, ServerCertificateArgs } from "./types";
 import {
   checkDnsNames,
+  checkInternalCaContract,
+  checkLeafContract,
   checkIdentity,
   checkIps,
   checkKeyAlgorithm,
@@ -93,6 +95,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
 
   constructor(name: string, args: InternalCAArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before the component (or any child) is registered.
+    checkInternalCaContract(name, args);
     const c = argChecker("InternalCA", name);
     const subject = args.subject ?? { commonName: `${name} Root CA`, organization: "edge-mtls" };
     c.check(typeof subject.commonName === "string" && subject.commonName.trim() !== "", "subject.commonName", `(${q(subject.commonName)}) must be a non-empty name; RFC 5280 requires a CA subject`);
@@ -206,6 +209,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
    */
   issueServerCertificate(name: string, args: ServerCertificateArgs): IssuedCertificate {
     const method = `issueServerCertificate("${name}")`;
+    checkLeafContract(this.caName, method, "server", name, args);
     const c = argChecker("InternalCA", this.caName);
     const dnsNames = [...(args.dnsNames ?? [])];
     const ips = [...(args.ipAddresses ?? [])];
@@ -228,6 +232,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
    */
   issueClientCertificate(name: string, args: ClientCertificateArgs): IssuedCertificate {
     const method = `issueClientCertificate("${name}")`;
+    checkLeafContract(this.caName, method, "client", name, args);
     const c = argChecker("InternalCA", this.caName);
     checkIdentity(c, `${method}.identity`, args.identity);
     const uris = [...(args.uris ?? [])];

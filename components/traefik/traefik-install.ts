@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
 import { TlsOptionRegistry } from "./registry";
 import { DEFAULT_TLS12_CIPHER_SUITES } from "./tls-option";
-import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
+import { checkTraefikInstallContract, meshValuesProblems, validateTraefikInstallArgs } from "./validate";
 
 /**
  * The official Traefik Helm chart version installed by default (Traefik Proxy v3.7.x;
@@ -141,6 +141,7 @@ export class TraefikInstall extends pulumi.ComponentResource {
   readonly serviceName: string;
 
   constructor(name: string, args: TraefikInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    checkTraefikInstallContract(name, args);
     const namespace = args.namespace ?? "traefik";
     const ep: ResolvedMtlsEntrypoint = {
       name: args.mtlsEntrypoint?.name ?? "mesh",
