@@ -9,10 +9,8 @@ import { argChecker, q, type ArgChecker } from "../common/errors";
 import {
   checkCloudflareId,
   checkDnValue,
-  describePemArg,
   isKnown,
   isPlainObject,
-  pemCertificateProblem,
   requireArray,
   requireNumber,
   requireObject,
@@ -29,11 +27,9 @@ function checkName(c: ArgChecker, name: unknown): void {
   c.check(name.trim() !== "", "name", "is empty; give the component a logical name");
 }
 
+/** Type of a PEM input; the component's own validator parses it (CA or leaf rules differ per argument). */
 function checkPemInput(c: ArgChecker, arg: string, v: unknown, optional = true): void {
   requireStringInput(c, arg, v, optional);
-  if (typeof v !== "string") return;
-  const p = pemCertificateProblem(v);
-  if (p) c.fail(arg, `(${describePemArg(v)}) ${p}`);
 }
 
 function checkAnchorShape(c: ArgChecker, arg: string, anchor: unknown): void {

@@ -234,9 +234,9 @@ export const DN_MAX_LENGTH = 64;
  * `openssl -subj`), split it into other attributes — `"api, O=Admins"` becomes an O. Control
  * characters and over-long values are refused too.
  */
-export function dnValueProblem(v: string): string | undefined {
+export function dnValueProblem(v: string, attribute: "common-name" | "organization-name" | "organizational-unit-name" = "common-name"): string | undefined {
   if (v.trim() === "") return "is empty";
-  if (v.length > DN_MAX_LENGTH) return `is ${v.length} characters long; RFC 5280 allows at most ${DN_MAX_LENGTH}`;
+  if (v.length > DN_MAX_LENGTH) return `is longer than ${DN_MAX_LENGTH} characters (RFC 5280 ub-${attribute})`;
   if (v !== v.trim()) return "has leading or trailing spaces, which RFC 4514 renderers escape and tools compare differently";
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(v)) return "contains a control character";
@@ -250,7 +250,8 @@ export function dnValueProblem(v: string): string | undefined {
 export function checkDnValue(c: ArgChecker, arg: string, v: unknown, optional = true): void {
   if (optional && v === undefined) return;
   requireString(c, arg, v);
-  const p = dnValueProblem(v);
+  const attribute = /organizationalUnit$/.test(arg) ? "organizational-unit-name" : /organization$/.test(arg) ? "organization-name" : "common-name";
+  const p = dnValueProblem(v, attribute);
   if (p) c.fail(arg, `(${q(v)}) ${p}`);
 }
 

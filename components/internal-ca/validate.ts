@@ -108,7 +108,9 @@ const SUBJECT_HINT = '{ commonName: "mesh Root CA", organization: "example" }';
 function checkSubject(c: ArgChecker, arg: string, subject: unknown): void {
   if (subject === undefined) return;
   requireObject(c, arg, subject, SUBJECT_HINT);
-  checkDnValue(c, `${arg}.commonName`, subject.commonName, false);
+  requireString(c, `${arg}.commonName`, subject.commonName);
+  // An empty CN is reported by the constructor (RFC 5280 requires a CA subject); here only what would change the DN.
+  if (subject.commonName.trim() !== "") checkDnValue(c, `${arg}.commonName`, subject.commonName, false);
   checkDnValue(c, `${arg}.organization`, subject.organization);
   checkDnValue(c, `${arg}.organizationalUnit`, subject.organizationalUnit);
 }
