@@ -177,7 +177,10 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   } finally {
     // A program that throws leaves the runtime's own promises for the half-built stack
     // rejected; they surface as unhandled rejections a few ticks later. Absorb them here so
-    // they cannot fail the next run in the same process.
+    // they cannot fail the next run in the same process. Their outstanding RPCs (e.g. the
+    // registerOutputs of a component built before the throw) must land on this run's monitor,
+    // not the next run's: wait for them, bounded.
+    await Promise.race([rt.waitForRPCs?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     await new Promise((r) => setTimeout(r, 25));
     process.off("unhandledRejection", onUnhandled);
     console.warn = origWarn;

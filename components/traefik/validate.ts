@@ -249,8 +249,6 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
 
 // ---------------------------------------------------------------- construction-time type contracts
 
-/** Traefik's own TLS versions the library accepts. */
-const TLS_VERSIONS = ["1.2", "1.3"] as const;
 
 /**
  * The type contract of {@link TraefikInstallArgs} for every caller, plain JavaScript included,
@@ -312,7 +310,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
     for (const key of ["validity", "renewBefore"] as const) requireString(c, `${path}.${key}`, cl[key], true);
   });
   requireString(c, "entrypoint", args.entrypoint, true);
-  requireOneOf(c, "minTlsVersion", args.minTlsVersion, TLS_VERSIONS);
+  requireString(c, "minTlsVersion", args.minTlsVersion, true);
   requireArray(c, "cipherSuites", args.cipherSuites, true, (s, path) => requireString(c, path, s));
   for (const key of ["sniStrict", "forwardClientCertPem"] as const) requireOptionalBoolean(c, key, args[key]);
 
