@@ -80,3 +80,25 @@ export class StackConfigError extends Error {
     super(problems.map((p) => `${file}: ${p.key}: ${p.problem}`).join("\n"));
   }
 }
+
+/**
+ * A stack or project file that cannot be read or parsed: the message starts with
+ * `<file>:<line>:<column>:` (or `<file>:` for file-system errors) and says what to fix.
+ * YAML syntax errors, tabs used for indentation, duplicate keys and alias bombs
+ * (excessive `*alias` expansion) all end here.
+ */
+export class StackFileError extends Error {
+  override readonly name = "StackFileError";
+  constructor(
+    /** The file, as given. */
+    readonly file: string,
+    /** 1-based line of the problem, when known. */
+    readonly line: number | undefined,
+    /** 1-based column of the problem, when known. */
+    readonly column: number | undefined,
+    /** What is wrong and how to fix it. */
+    readonly problem: string,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ""}` : ""}: ${problem}`);
+  }
+}

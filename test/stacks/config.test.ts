@@ -42,8 +42,8 @@ describe("validateStackConfig", () => {
 
   it("rejects a misspelled key instead of ignoring it", () => {
     const { problems } = validateStackConfig({ ...base, certManger: {} });
-    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:"]);
-    expect(problems[0]?.problem).toMatch(/unknown key\(s\) "certManger"/);
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:certManger"]);
+    expect(problems[0]?.problem).toMatch(/^unknown key "certManger" — did you mean "certManager"\?/);
   });
 
   it("rejects an invalid ACME e-mail", () => {
