@@ -141,7 +141,8 @@ export function validateStackConfig(raw: Record<string, unknown>, namespace = "e
     if (issue.code === "unrecognized_keys") return unrecognizedKeyProblems(stackConfigSchema, namespace, issue.path, issue.keys);
     const key = `${namespace}:${issue.path.map(String).join(".")}`;
     let problem = issue.message;
-    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) problem = `missing required key (${issue.message.replace(/^Invalid input: /, "")})`;
+    const given = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+    if (given === undefined && issue.code !== "custom") problem = `missing required key (${issue.message.replace(/^Invalid (input|option): /, "").replace(/, received undefined$/, "")})`;
     return [{ key, problem }];
   });
   return { problems };

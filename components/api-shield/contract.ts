@@ -33,7 +33,7 @@ function checkPemInput(c: ArgChecker, arg: string, v: unknown, optional = true):
 }
 
 function checkAnchorShape(c: ArgChecker, arg: string, anchor: unknown): void {
-  requireObject(c, arg, anchor, "an ApiShieldCa or cloudflareManagedCa(...)");
+  requireObject(c, arg, anchor, "(an ApiShieldCa or cloudflareManagedCa(...))");
   requireOneOf(c, `${arg}.kind`, anchor.kind, ["uploaded", "cloudflare-managed"], false);
 }
 
@@ -81,7 +81,7 @@ export function checkApiShieldCaContract(name: unknown, args: unknown): void {
   requireObject(c, "args", args, "{ accountId, authority } or { accountId, certificatePem }");
   checkCloudflareId(c, "accountId", args.accountId, "account");
   if (args.authority !== undefined) {
-    requireObject(c, "authority", args.authority, "such as an InternalCA");
+    requireObject(c, "authority", args.authority, "(such as an InternalCA)");
     c.check(args.authority.rootCertPem !== undefined && args.authority.issuerCertPem !== undefined, "authority", "has no rootCertPem/issuerCertPem; pass an InternalCA");
   }
   checkPemInput(c, "certificatePem", args.certificatePem);
@@ -98,7 +98,7 @@ export function checkAuthenticatedOriginPullsContract(name: unknown, args: unkno
   requireString(c, "zoneName", args.zoneName);
   requireOneOf(c, "mode", args.mode, ["per-hostname", "zone"]);
   if (args.ca !== undefined) {
-    requireObject(c, "ca", args.ca, "such as an InternalCA");
+    requireObject(c, "ca", args.ca, "(such as an InternalCA)");
     c.check(typeof args.ca.issueClientCertificate === "function", "ca", "is not a certificate issuer; pass an InternalCA");
   }
   requireArray(c, "hostnames", args.hostnames, true, (h, path) => requireString(c, path, h));
@@ -117,7 +117,7 @@ export function checkWorkerClientCertificateContract(name: unknown, args: unknow
   requireString(c, "bindingName", args.bindingName);
   requireStringInput(c, "displayName", args.displayName, true);
   if (args.issuer !== undefined) {
-    requireObject(c, "issuer", args.issuer, "such as an InternalCA");
+    requireObject(c, "issuer", args.issuer, "(such as an InternalCA)");
     c.check(typeof args.issuer.issueClientCertificate === "function", "issuer", "is not a certificate issuer; pass an InternalCA");
     if (typeof args.identity === "string" && args.identity.trim() !== "") checkIssuedClientArgs(c, args);
   }

@@ -20,6 +20,7 @@ import {
   requireString,
   requireStringInput,
   typeName,
+  withoutCredentials,
 } from "../common/validate";
 import { MAX_OBJECT_NAME_LENGTH } from "./naming";
 import {
@@ -175,7 +176,7 @@ function checkAcme(c: ArgChecker, acme: AcmeIssuerArgs, environment: StackEnviro
   requireString(c, "issuer.server", server);
   if (!(server in LETSENCRYPT_DIRECTORIES)) {
     const p = /^[a-z-]+$/.test(server) ? "is not a known directory name" : httpsUrlProblem(server, { allowPath: true });
-    if (p) c.fail("issuer.server", `(${q(server)}) ${p}; use "letsencrypt-production", "letsencrypt-staging" or an https:// ACME directory URL`);
+    if (p) c.fail("issuer.server", `(${q(withoutCredentials(server))}) ${p}; use "letsencrypt-production", "letsencrypt-staging" or an https:// ACME directory URL`);
   }
   if (isProductionAcme(server) && environment === "non-production" && !allowProduction) {
     c.fail(
@@ -262,7 +263,7 @@ export function checkIssuerContract(name: unknown, args: unknown): void {
     }
   } else if (issuer.type === "ca") {
     if (issuer.authority !== undefined) {
-      requireObject(c, "issuer.authority", issuer.authority, "such as an InternalCA (issuerCertPem, issuerPrivateKeyPem, rootCertPem)");
+      requireObject(c, "issuer.authority", issuer.authority, "(such as an InternalCA)");
       c.check(
         issuer.authority.issuerCertPem !== undefined && issuer.authority.issuerPrivateKeyPem !== undefined,
         "issuer.authority",

@@ -221,6 +221,11 @@ export function httpsUrlProblem(v: string, options: { allowPath?: boolean; allow
   return undefined;
 }
 
+/** `v` with any `user:password@` part replaced by `***@`, so that an error message never repeats a credential. */
+export function withoutCredentials(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, "$1***@");
+}
+
 // ------------------------------------------------------------------ X.509 names
 
 /** RFC 5280 upper bounds (ub-common-name, ub-organization-name, ub-organizational-unit-name). */

@@ -21,6 +21,7 @@ import {
   requireString,
   requireStringInput,
   typeName,
+  withoutCredentials,
 } from "../common/validate";
 import { checkIdentity, checkKeyAlgorithm, checkRenewal, durationHours } from "../internal-ca/validate";
 import { renewalWindowProblem } from "../cert-manager/validate";
@@ -270,7 +271,7 @@ export function checkTraefikInstallContract(name: unknown, given: unknown): void
   }
   if (args.repository !== undefined) {
     const p = httpsUrlProblem(args.repository as string, { allowPath: true });
-    if (p) c.fail("repository", `(${q(args.repository)}) ${p}; give the chart repository URL, e.g. "https://traefik.github.io/charts"`);
+    if (p) c.fail("repository", `(${q(withoutCredentials(args.repository as string))}) ${p}; give the chart repository URL, e.g. "https://traefik.github.io/charts"`);
   }
   if (args.mtlsEntrypoint !== undefined) {
     requireObject(c, "mtlsEntrypoint", args.mtlsEntrypoint, '{ name: "mesh", port: 8443 }');
@@ -293,10 +294,10 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const c = argChecker("MtlsService", String(name));
   requireString(c, "name", name);
   requireObject(c, "args", args, "{ traefik, ca, service, hostnames, clients }");
-  requireObject(c, "traefik", args.traefik, "the TraefikInstall the route runs on");
+  requireObject(c, "traefik", args.traefik, "(the TraefikInstall the route runs on)");
   const traefik = args.traefik;
   c.check(Array.isArray(traefik.entrypoints) && isPlainObject(traefik.mtlsEntrypoint), "traefik", "is not a TraefikInstall; pass the TraefikInstall component");
-  requireObject(c, "ca", args.ca, "the InternalCA that signs the server certificate");
+  requireObject(c, "ca", args.ca, "(the InternalCA that signs the server certificate)");
   c.check(typeof args.ca.issueServerCertificate === "function", "ca", "is not an InternalCA; pass the InternalCA component");
   requireObject(c, "service", args.service, '{ namespace: "shop", name: "orders", port: 8080 }');
   for (const key of ["namespace", "name"] as const) requireString(c, `service.${key}`, args.service[key]);

@@ -23,6 +23,7 @@ import {
   requireString,
   requireStringInput,
   typeName,
+  withoutCredentials,
 } from "../common/validate";
 import type { TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
 
@@ -126,14 +127,14 @@ function parseUrlOrigin(c: ArgChecker, arg: string, o: UrlOrigin): URL {
   } catch {
     url = undefined;
   }
-  if (!url || url.hostname === "") return c.fail(`${arg}.url`, `(${q(o.url)}) is not a URL; expected https://host[:port]`);
+  if (!url || url.hostname === "") return c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) is not a URL; expected https://host[:port]`);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    c.fail(`${arg}.url`, `(${q(o.url)}) has scheme ${q(url.protocol)}; only https:// origins (or http:// with allowInsecureOrigin) are supported`);
+    c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) has scheme ${q(url.protocol)}; only https:// origins (or http:// with allowInsecureOrigin) are supported`);
   }
   c.check(url.username === "" && url.password === "", `${arg}.url`, "must not contain credentials");
   // cloudflared's `service` is scheme://host:port only: a path, query or fragment would be silently dropped.
   const dropped = httpsUrlProblem(o.url, { allowHttp: true });
-  if (dropped) c.fail(`${arg}.url`, `(${q(o.url)}) ${dropped}; route paths go in the route's \`path\` (a cloudflared path regex)`);
+  if (dropped) c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) ${dropped}; route paths go in the route's \`path\` (a cloudflared path regex)`);
   return url;
 }
 
@@ -228,7 +229,7 @@ export function validateTunnelOriginArgs(name: string, args: TunnelOriginArgs): 
         if (!allowInsecure) {
           c.fail(
             `${arg}.origin.url`,
-            `(${q(origin.url)}) is plain http://: the hop from cloudflared to the origin would be unencrypted and unauthenticated. ` +
+            `(${q(withoutCredentials(origin.url))}) is plain http://: the hop from cloudflared to the origin would be unencrypted and unauthenticated. ` +
               "Use https:// (Traefik's server-TLS entrypoint), or pass allowInsecureOrigin: true to accept it",
           );
         }
@@ -441,7 +442,7 @@ export function checkTunnelOriginContract(name: unknown, args: unknown): void {
         if (p) c.fail("originCertificate.caPem", `(${describePemArg(cert.caPem)}) ${p}`);
       }
     } else {
-      requireObject(c, "originCertificate.ca", cert.ca, "such as an InternalCA");
+      requireObject(c, "originCertificate.ca", cert.ca, "(such as an InternalCA)");
       c.check(typeof cert.ca.issueServerCertificate === "function", "originCertificate.ca", `is ${isKnown(cert.ca) ? "not an issuer" : typeName(cert.ca)}; pass an InternalCA (anything with issueServerCertificate)`);
     }
   }
