@@ -18,7 +18,7 @@ interface SchemaDef {
 }
 
 function def(schema: unknown): SchemaDef {
-  return ((schema as { def?: SchemaDef; _zod?: { def?: SchemaDef } }).def ?? (schema as { _zod?: { def?: SchemaDef } })._zod?.def ?? {}) as SchemaDef;
+  return ((schema as { def?: SchemaDef; _zod?: { def?: SchemaDef } }).def ?? (schema as { _zod?: { def?: SchemaDef } })._zod?.def ?? {});
 }
 
 /** Strips wrappers (optional, default, nullable, pipe…) down to the schema that has the data's shape. */

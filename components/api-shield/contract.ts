@@ -45,7 +45,7 @@ function checkIssuedClientArgs(c: ArgChecker, args: Record<string, unknown>, def
   requireArray(c, "uris", args.uris, true, (u, path) => requireString(c, path, u));
   if (Array.isArray(args.uris)) checkUris(c, "uris", args.uris as string[]);
   requireString(c, "validity", args.validity, true);
-  if (args.validity !== undefined) durationHours(c, "validity", args.validity as string);
+  if (args.validity !== undefined) durationHours(c, "validity", args.validity);
 }
 
 /** Contract of `ApiShieldMtlsArgs`. */

@@ -354,7 +354,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
     requireObject(c, "upstream", up, '{ serverName: "orders.shop.svc" }');
     requireString(c, "upstream.serverName", up.serverName, true);
     requireString(c, "upstream.clientIdentity", up.clientIdentity, true);
-    checkIdentity(c, "upstream.clientIdentity", (up.clientIdentity as string | undefined) ?? `traefik-${name}`);
+    checkIdentity(c, "upstream.clientIdentity", (up.clientIdentity) ?? `traefik-${name}`);
     requireStringInput(c, "upstream.trustedCaPem", up.trustedCaPem, true);
     if (typeof up.trustedCaPem === "string") {
       const p = pemCertificateProblem(up.trustedCaPem);

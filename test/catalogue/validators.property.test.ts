@@ -51,7 +51,7 @@ const cfIdMax = cfSchemas["zones_identifier"]?.maxLength ?? 0;
 
 /** Strings over an alphabet that makes both valid and invalid names likely. */
 const nameish = (max = 80) => fc.string({ unit: fc.constantFrom(..."abcxyz0129-.", "A", "_", " ", "*", "é"), maxLength: max });
-const anything = fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArrays: true });
+const anything = fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true });
 /** An object with `keys`, each holding anything (or a plausible value). */
 const shaped = (keys: readonly string[], plausible: Record<string, fc.Arbitrary<unknown>> = {}) =>
   fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof(anything, plausible[k] ?? fc.constant(undefined))])), { requiredKeys: [] });
