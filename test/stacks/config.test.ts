@@ -74,3 +74,11 @@ describe("the stack program with bad config", () => {
     expect((err as Error).message).toMatch(/^Pulumi\.dev\.yaml: cloudflare:apiToken: missing secret; .*pulumi config set --secret cloudflare:apiToken/);
   });
 });
+
+describe("a misspelled key in a real stack file (issue 14)", () => {
+  it("fails the dev stack run naming the file, the key and the right spelling, instead of silently using the default CA", async () => {
+    await expect(runStack(ROOT, "dev", { configOverrides: { "edge-mtls:internalCA": { keyAlgorithm: "RSA-4096", intermediate: true } } })).rejects.toThrow(
+      'Pulumi.dev.yaml: edge-mtls:internalCA: unknown key "internalCA" — did you mean "internalCa"? (an unknown key is never read, so its setting would be silently lost)',
+    );
+  });
+});
