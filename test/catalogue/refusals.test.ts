@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ApiShieldCa,
@@ -396,5 +397,19 @@ describe("the catalogue of refused inputs", () => {
       expect(errors).toEqual([error]);
       expect(fs.readdirSync(busy)).toEqual(["notes.txt"]);
     });
+  });
+});
+
+describe("values that are unresolved Outputs are not judged at construction", () => {
+  it("accepts Output account and zone ids and an Output CA PEM, which only resolve at deploy time", async () => {
+    const plan = await runProgram(async () => {
+      new TunnelOrigin("edge", {
+        ...tunnelBase,
+        accountId: pulumi.output("resolved-later"),
+        zone: { id: pulumi.output("resolved-later"), name: "example.com" },
+        originCertificate: { kind: "cert-manager", issuerRef: { name: "step" }, namespace: "traefik", caPem: pulumi.output("resolved later") },
+      });
+    });
+    expect(plan.all("edge-mtls:tunnel:TunnelOrigin")).toHaveLength(1);
   });
 });
