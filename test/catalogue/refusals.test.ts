@@ -413,3 +413,19 @@ describe("values that are unresolved Outputs are not judged at construction", ()
     expect(plan.all("edge-mtls:tunnel:TunnelOrigin")).toHaveLength(1);
   });
 });
+
+describe("npm run plan on a stack file with a YAML error", () => {
+  it("exits 1 with one line naming the file, the line and the fix, and writes nothing", async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-catalogue-out-")), "plan");
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void errors.push(a.join(" ")));
+    try {
+      expect(await main(["--stack", "dupkey", "--dir", FIXTURE, "--out", out])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([`${path.join(FIXTURE, "Pulumi.dupkey.yaml")}:4:3: Map keys must be unique; each key may appear once — merge the two entries`]);
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
+});
