@@ -158,6 +158,29 @@ export function k8sObjectNameProblem(v: string): string | undefined {
   return undefined;
 }
 
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Why `v` is not a Kubernetes label value (≤ 63; alphanumerics, `-`, `_`, `.`; may be empty), or undefined. */
+export function labelValueProblem(v: string): string | undefined {
+  if (v === "") return undefined;
+  if (v.length > 63) return `is ${v.length} characters long; label values are at most 63`;
+  if (!LABEL_NAME.test(v)) return "must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit (a Kubernetes label value)";
+  return undefined;
+}
+
+/** Why `v` is not a Kubernetes label key (`[prefix/]name`: DNS-1123 subdomain prefix, name ≤ 63), or undefined. */
+export function labelKeyProblem(v: string): string | undefined {
+  const slash = v.lastIndexOf("/");
+  const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
+  const name = slash >= 0 ? v.slice(slash + 1) : v;
+  if (prefix !== undefined) {
+    const p = k8sObjectNameProblem(prefix);
+    if (p) return `has a prefix that ${p}`;
+  }
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return "must be [prefix/]name with a name of 1–63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (a Kubernetes label key)";
+  return undefined;
+}
+
 /** Helm's limit on release names (it stores the release in a Secret named after it, with suffixes). */
 export const HELM_RELEASE_NAME_MAX = 53;
 

@@ -10,6 +10,10 @@ import {
   formatHours,
   isIpAddress,
   isKnown,
+  k8sLabelNameProblem,
+  k8sObjectNameProblem,
+  labelKeyProblem,
+  labelValueProblem,
   parseDurationMinutes,
   q,
   requireArray,
@@ -162,5 +166,37 @@ export function checkLeafContract(caName: string, method: string, role: "server"
     requireString(c, `${method}.identity`, args.identity);
     requireArray(c, `${method}.uris`, args.uris, true, (v, path) => requireString(c, path, v));
     checkDnValue(c, `${method}.organization`, args.organization);
+  }
+}
+
+/**
+ * The contract of the Kubernetes helpers (`tlsSecret`, `caBundleSecret`, `caBundleConfigMap`):
+ * a DNS-1123 namespace, a DNS-1123 subdomain object name, valid label keys and values. Outputs
+ * are skipped.
+ */
+export function checkKubernetesTarget(helper: string, name: unknown, target: unknown): void {
+  const c = argChecker(helper, String(name));
+  requireString(c, "name", name);
+  requireObject(c, "target", target, '{ namespace: "apps", name: "api-tls" }');
+  if (isKnown(target.namespace)) {
+    requireString(c, "target.namespace", target.namespace);
+    const p = k8sLabelNameProblem(target.namespace);
+    if (p) c.fail("target.namespace", `(${q(target.namespace)}) ${p}`);
+  }
+  const objectName = target.name ?? name;
+  if (isKnown(objectName)) {
+    requireString(c, target.name === undefined ? "name (used as target.name)" : "target.name", objectName);
+    const p = k8sObjectNameProblem(objectName);
+    if (p) c.fail(target.name === undefined ? "name (used as target.name)" : "target.name", `(${q(objectName)}) ${p}`);
+  }
+  if (target.labels !== undefined) {
+    requireObject(c, "target.labels", target.labels, '{ "app.kubernetes.io/part-of": "shop" }');
+    for (const [k, v] of Object.entries(target.labels)) {
+      const kp = labelKeyProblem(k);
+      if (kp) c.fail(`target.labels[${q(k)}]`, `key ${kp}`);
+      requireString(c, `target.labels[${q(k)}]`, v);
+      const vp = labelValueProblem(v);
+      if (vp) c.fail(`target.labels[${q(k)}]`, `(${q(v)}) ${vp}`);
+    }
   }
 }

@@ -27,7 +27,10 @@ import {
   TraefikInstall,
   TunnelOrigin,
   WorkerClientCertificate,
+  caBundleConfigMap,
+  caBundleSecret,
   cloudflareManagedCa,
+  tlsSecret,
 } from "../../components";
 import { main } from "../../engine/cli";
 import { readYamlFile } from "../../engine/config";
@@ -103,6 +106,12 @@ const componentRows: Row[] = [
   ["InternalCA extraTrustedCaPems not PEM", () => new InternalCA("mesh", { extraTrustedCaPems: ["not a pem"] }), `${IC}extraTrustedCaPems[0] holds no PEM certificate`],
   ["InternalCA extraTrustedCaPems a leaf", (ctx) => new InternalCA("mesh", { extraTrustedCaPems: [ctx.pki.leafPem] }), `${IC}extraTrustedCaPems[0] is not a CA certificate (subject CN=caller-worker has no basicConstraints CA:TRUE); give the issuing CA's certificate, e.g. another InternalCA's rootCertPem`],
   ["InternalCA protect a string", () => new InternalCA("mesh", { protect: js("false") }), `${IC}protect ("false") is a string; it must be true or false`],
+  // Kubernetes helpers
+  ["tlsSecret namespace upper case", () => tlsSecret("api-tls", js({}), { namespace: "Apps" }), 'tlsSecret "api-tls": target.namespace ("Apps") must be lower-case letters, digits and inner hyphens (a DNS-1123 label, as Kubernetes requires)'],
+  ["tlsSecret target missing (JavaScript)", () => tlsSecret("api-tls", js({}), js(undefined)), 'tlsSecret "api-tls": target is missing; pass an object { namespace: "apps", name: "api-tls" }'],
+  ["caBundleSecret resource name used as object name", () => caBundleSecret("Mesh_CA", "pem", { namespace: "apps" }), 'caBundleSecret "Mesh_CA": name (used as target.name) ("Mesh_CA") must be lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (a DNS-1123 subdomain)'],
+  ["caBundleConfigMap label value with a space", () => caBundleConfigMap("mesh-ca", "pem", { namespace: "apps", labels: { team: "platform team" } }), 'caBundleConfigMap "mesh-ca": target.labels["team"] ("platform team") must be letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (a Kubernetes label value)'],
+  ["caBundleConfigMap label key with two slashes", () => caBundleConfigMap("mesh-ca", "pem", { namespace: "apps", labels: { "example.com/team/x": "a" } }), 'caBundleConfigMap "mesh-ca": target.labels["example.com/team/x"] key has a prefix that must be lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (a DNS-1123 subdomain)'],
   // issueServerCertificate / issueClientCertificate
   ["issueServerCertificate without args", (ctx) => ctx.ca.issueServerCertificate("api", js(undefined)), `${IC}issueServerCertificate("api") args is missing; pass an object { dnsNames: ["api.mesh.internal"] }`],
   ["issueServerCertificate dnsNames a string", (ctx) => ctx.ca.issueServerCertificate("api", { dnsNames: js("api.mesh.internal") }), `${IC}issueServerCertificate("api").dnsNames ("api.mesh.internal") is a string; it must be a list`],
