@@ -286,18 +286,20 @@ export function checkDnValue(c: ArgChecker, arg: string, v: unknown, optional = 
 // ------------------------------------------------------------------ PEM
 
 /**
- * Why `pem` is not exactly one parseable X.509 certificate in PEM form, or undefined. Private keys
+ * Why `pem` is not exactly one (or, with `bundle`, one or more) parseable X.509 certificate in PEM form, or undefined. Private keys
  * are refused with a message that never echoes the text (it may be a secret).
  */
-export function pemCertificateProblem(pem: string): string | undefined {
+export function pemCertificateProblem(pem: string, options: { bundle?: boolean } = {}): string | undefined {
   if (/PRIVATE KEY-----/.test(pem)) return "contains a PRIVATE KEY; give the certificate only (the value is not shown: it may be a secret)";
   const blocks = splitPem(pem);
   if (blocks.length === 0) return "is not a PEM certificate (no \"-----BEGIN CERTIFICATE-----\" block)";
-  if (blocks.length > 1) return `holds ${blocks.length} certificates; give exactly one`;
-  try {
-    new x509.X509Certificate(blocks[0] ?? "");
-  } catch (e) {
-    return `is not a parseable certificate (${(e as Error).message})`;
+  if (blocks.length > 1 && !options.bundle) return `holds ${blocks.length} certificates; give exactly one`;
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new x509.X509Certificate(block);
+    } catch (e) {
+      return `${blocks.length > 1 ? `has a certificate (#${i + 1}) that ` : ""}is not a parseable certificate (${(e as Error).message})`;
+    }
   }
   return undefined;
 }

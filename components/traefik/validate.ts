@@ -357,7 +357,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
     checkIdentity(c, "upstream.clientIdentity", (up.clientIdentity) ?? `traefik-${name}`);
     requireStringInput(c, "upstream.trustedCaPem", up.trustedCaPem, true);
     if (typeof up.trustedCaPem === "string") {
-      const p = pemCertificateProblem(up.trustedCaPem);
+      const p = pemCertificateProblem(up.trustedCaPem, { bundle: true });
       if (p) c.fail("upstream.trustedCaPem", `(${describePemArg(up.trustedCaPem)}) ${p}`);
     }
   }

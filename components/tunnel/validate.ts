@@ -438,7 +438,7 @@ export function checkTunnelOriginContract(name: unknown, args: unknown): void {
       requireOptionalBoolean(c, "originCertificate.waitForReady", cert.waitForReady);
       requireStringInput(c, "originCertificate.caPem", cert.caPem, true);
       if (typeof cert.caPem === "string") {
-        const p = pemCertificateProblem(cert.caPem);
+        const p = pemCertificateProblem(cert.caPem, { bundle: true });
         if (p) c.fail("originCertificate.caPem", `(${describePemArg(cert.caPem)}) ${p}`);
       }
     } else {
