@@ -3,7 +3,7 @@
  * check runs before any child resource exists and throws an EdgeMtlsArgumentError that
  * names the component, the instance, the argument, the bad value and what is accepted.
  */
-import { argChecker, q } from "../common/errors";
+import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem } from "../common/dns";
 import { parseDurationHours } from "../common/duration";
 import {
@@ -65,7 +65,10 @@ export interface MtlsServiceCheckInput {
   readonly entrypoint: string;
   readonly service: { readonly namespace: string; readonly name: string; readonly port: number | string };
   readonly hostnames: readonly string[];
-  readonly clients: readonly CallerInput[];
+  /** Per-service callers (the `clients` shorthand). */
+  readonly clients?: readonly CallerInput[];
+  /** Names of the WorkloadIdentities listed in `identities`. */
+  readonly identityNames?: readonly string[];
   readonly minTlsVersion?: string;
   readonly cipherSuites?: readonly string[];
   readonly sniStrict?: boolean;
@@ -152,14 +155,31 @@ export function validateMtlsServiceArgs(name: string, a: MtlsServiceCheckInput):
     cipherSuites = DEFAULT_TLS12_CIPHER_SUITES;
   }
 
-  // Callers
-  c.check(Array.isArray(a.clients) && a.clients.length > 0, "clients", "is empty; list at least one caller (only listed callers may connect)");
+  // Callers: shared identities and/or per-service shorthand callers; names unique across both.
+  const clients = a.clients ?? [];
+  const identityNames = a.identityNames ?? [];
+  c.check(Array.isArray(clients), "clients", `${q(a.clients)} must be a list of callers { name, uris? }`);
+  c.check(
+    clients.length + identityNames.length > 0,
+    a.identityNames === undefined ? "clients" : "identities",
+    "is empty; list at least one WorkloadIdentity in `identities` (or a caller in `clients`): only listed callers may connect",
+  );
   const seenCallers = new Set<string>();
-  for (const [i, cl] of a.clients.entries()) {
+  for (const [i, id] of identityNames.entries()) {
+    c.check(!seenCallers.has(id), `identities[${i}]`, `${q(id)} is listed twice; list each identity once`);
+    seenCallers.add(id);
+  }
+  for (const [i, cl] of clients.entries()) {
     const p = dns1123Problem(cl?.name);
     if (p) c.fail(`clients[${i}].name`, `${q(cl?.name)} ${p}; it becomes the certificate CN and part of resource names`);
     c.check(cl.name.length <= 40, `clients[${i}].name`, `${q(cl.name)} is longer than 40 characters`);
-    c.check(!seenCallers.has(cl.name), `clients[${i}].name`, `${q(cl.name)} is listed twice; each caller gets exactly one certificate`);
+    c.check(
+      !seenCallers.has(cl.name),
+      `clients[${i}].name`,
+      identityNames.includes(cl.name)
+        ? `${q(cl.name)} is also a listed identity; keep one of them (the identity in \`identities\`, or the per-service caller in \`clients\`)`
+        : `${q(cl.name)} is listed twice; each caller gets exactly one certificate`,
+    );
     seenCallers.add(cl.name);
     for (const [j, uri] of (cl.uris ?? []).entries()) {
       c.check(/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(uri), `clients[${i}].uris[${j}]`, `${q(uri)} is not an absolute URI (e.g. spiffe://mesh.internal/${cl.name})`);
@@ -220,7 +240,7 @@ export function validateTraefikInstallArgs(name: string, a: TraefikInstallCheckI
 }
 
 /** A problem found in the final Helm values. */
-export function meshValuesProblems(values: Record<string, unknown>, mesh: string): string[] {
+export function meshValuesProblems(values: Record<string, unknown>, mesh: string, defaultTlsOption?: string): string[] {
   const problems: string[] = [];
   const ports = (values.ports ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const ep = ports[mesh] ?? {};
@@ -233,14 +253,18 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
   if (pp.insecure === true || (Array.isArray(pp.trustedIPs) && pp.trustedIPs.length > 0)) {
     problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers: peers could spoof their source address`);
   }
-  const tls = (ep.tls ?? {}) as { enabled?: unknown };
-  if (tls.enabled !== true) problems.push(`ports.${mesh}.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
+  const tls = (((ep.http ?? {}) as { tls?: unknown }).tls ?? {}) as { enabled?: unknown; options?: unknown };
+  if (tls.enabled !== true) problems.push(`ports.${mesh}.http.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
+  if (defaultTlsOption !== undefined && tls.options !== defaultTlsOption) {
+    problems.push(`ports.${mesh}.http.tls.options is ${q(tls.options)}; it must stay ${q(defaultTlsOption)}, the entrypoint's default TLS option that requires a mesh identity on routers without their own TLSOption`);
+  }
+  if (ep.tls !== undefined) problems.push(`ports.${mesh}.tls is the pre-v39 key and is ignored by the chart; TLS settings live at ports.${mesh}.http.tls`);
   // The chart passes both lists to Traefik's command line; either can re-open forwarded-header trust.
   for (const list of ["additionalArguments", "globalArguments"] as const) {
     const args = Array.isArray(values[list]) ? (values[list] as unknown[]) : [];
     for (const arg of args) {
       const flag = typeof arg === "string" ? arg.trim().toLowerCase().replace(/^-+/, "--") : "";
-      if (flag.startsWith(`--entrypoints.${mesh.toLowerCase()}.`) && /forwardedheaders|proxyprotocol|\.http\.tls=false/.test(flag)) {
+      if (flag.startsWith(`--entrypoints.${mesh.toLowerCase()}.`) && /forwardedheaders|proxyprotocol|\.http\.tls/.test(flag)) {
         problems.push(`${list} ${q(arg)} changes forwarded-header trust (or TLS) on the mTLS entrypoint`);
       }
     }
@@ -285,6 +309,43 @@ export function checkTraefikInstallContract(name: unknown, given: unknown): void
 }
 
 /**
+ * Lifetimes of a caller CA and the client certificates it issues (a WorkloadIdentity's, or the
+ * `clients` shorthand's per-caller CAs), checked here so that an error names the caller's own
+ * argument rather than the internal InternalCA child (`InternalCA "orders-caller-gw"`). Defaults
+ * are InternalCA's: CA 5y, leaves 90d renewed 30d before expiry.
+ */
+function checkCallerLifetimes(c: ArgChecker, caArg: string, caValidity: unknown, leaves: ReadonlyArray<{ path: string; validity: unknown; renewBefore: unknown }>): void {
+  requireString(c, caArg, caValidity, true);
+  const caText = caValidity ?? "5y";
+  const caHours = durationHours(c, caArg, caText);
+  c.check(caHours >= 90 * 24, caArg, `(${q(caText)}) must be at least 90d: the caller CA issues 90-day client certificates by default, and a certificate cannot outlive its CA`);
+  for (const leaf of leaves) {
+    const at = (key: string) => (leaf.path ? `${leaf.path}.${key}` : key);
+    requireString(c, at("validity"), leaf.validity, true);
+    requireString(c, at("renewBefore"), leaf.renewBefore, true);
+    const validityText = leaf.validity ?? "90d";
+    const renewText = leaf.renewBefore ?? "30d";
+    const validity = durationHours(c, at("validity"), validityText);
+    const renew = durationHours(c, at("renewBefore"), renewText);
+    checkRenewal(c, at("renewBefore"), renew, validity, renewText, validityText);
+    c.check(validity <= caHours, at("validity"), `(${q(validityText)}) would outlive the caller's CA (${caArg} ${caText}); shorten it or raise ${caArg}`);
+  }
+}
+
+/** The type contract of {@link WorkloadIdentityArgs}, and the lifetimes its internal CA would otherwise refuse under its child name. */
+export function checkWorkloadIdentityContract(name: unknown, given: unknown): void {
+  const c = argChecker("WorkloadIdentity", String(name));
+  requireString(c, "name", name);
+  const args: unknown = given === undefined ? {} : given;
+  requireObject(c, "args", args, '(or nothing) such as { uris: ["spiffe://mesh.internal/nginx-gateway"] }');
+  requireArray(c, "uris", args.uris, true, (u, path) => requireString(c, path, u));
+  requireString(c, "keyAlgorithm", args.keyAlgorithm, true);
+  if (args.keyAlgorithm !== undefined) checkKeyAlgorithm(c, "keyAlgorithm", args.keyAlgorithm);
+  requireOptionalBoolean(c, "protect", args.protect);
+  checkCallerLifetimes(c, "caValidity", args.caValidity, [{ path: "", validity: args.validity, renewBefore: args.renewBefore }]);
+}
+
+/**
  * The type contract of {@link MtlsServiceArgs}, and the checks that would otherwise fail inside
  * a child (a per-caller InternalCA, or the shared CA's issue calls) under the child's name: the
  * caller CA validity, each caller's certificate lifetime and renewal window, the upstream client
@@ -293,7 +354,7 @@ export function checkTraefikInstallContract(name: unknown, given: unknown): void
 export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const c = argChecker("MtlsService", String(name));
   requireString(c, "name", name);
-  requireObject(c, "args", args, "{ traefik, ca, service, hostnames, clients }");
+  requireObject(c, "args", args, "{ traefik, ca, service, hostnames, identities }");
   requireObject(c, "traefik", args.traefik, "(the TraefikInstall the route runs on)");
   const traefik = args.traefik;
   c.check(Array.isArray(traefik.entrypoints) && isPlainObject(traefik.mtlsEntrypoint), "traefik", "is not a TraefikInstall; pass the TraefikInstall component");
@@ -304,7 +365,8 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const port = args.service.port;
   if (typeof port !== "number" && typeof port !== "string") c.fail("service.port", `(${q(port)}) is ${typeName(port)}; give a port number or a port name`);
   requireArray(c, "hostnames", args.hostnames, false, (h, path) => requireString(c, path, h));
-  requireArray(c, "clients", args.clients, false, (cl, path) => {
+  requireArray(c, "identities", args.identities, true, (id, path) => requireObject(c, path, id, "(a WorkloadIdentity)"));
+  requireArray(c, "clients", args.clients, true, (cl, path) => {
     requireObject(c, path, cl, '{ name: "nginx-gateway" }');
     requireString(c, `${path}.name`, cl.name);
     requireArray(c, `${path}.uris`, cl.uris, true, (u, p) => requireString(c, p, u));
@@ -318,19 +380,8 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   // Caller CAs and certificates (children named `<name>-caller-<caller>`: report under this component).
   requireString(c, "callerKeyAlgorithm", args.callerKeyAlgorithm, true);
   if (args.callerKeyAlgorithm !== undefined) checkKeyAlgorithm(c, "callerKeyAlgorithm", args.callerKeyAlgorithm);
-  requireString(c, "callerCaValidity", args.callerCaValidity, true);
-  const caText = args.callerCaValidity ?? "5y";
-  const caHours = durationHours(c, "callerCaValidity", caText);
-  const defaultLeafHours = 90 * 24;
-  c.check(caHours >= defaultLeafHours, "callerCaValidity", `(${q(caText)}) must be at least 90d: each caller CA issues 90-day client certificates by default, and a certificate cannot outlive its CA`);
-  (args.clients as Record<string, unknown>[]).forEach((cl, i) => {
-    const validityText = (cl.validity as string | undefined) ?? "90d";
-    const renewText = (cl.renewBefore as string | undefined) ?? "30d";
-    const validity = durationHours(c, `clients[${i}].validity`, validityText);
-    const renew = durationHours(c, `clients[${i}].renewBefore`, renewText);
-    checkRenewal(c, `clients[${i}].renewBefore`, renew, validity, renewText, validityText);
-    c.check(validity <= caHours, `clients[${i}].validity`, `(${q(validityText)}) would outlive the caller's CA (callerCaValidity ${caText}); shorten it or raise callerCaValidity`);
-  });
+  const leaves = ((args.clients ?? []) as Record<string, unknown>[]).map((cl, i) => ({ path: `clients[${i}]`, validity: cl.validity, renewBefore: cl.renewBefore }));
+  checkCallerLifetimes(c, "callerCaValidity", args.callerCaValidity, leaves);
 
   const sc = args.serverCertificate;
   if (sc !== undefined) {

@@ -27,7 +27,7 @@ import {
 import { dnsNameProblem } from "../../components/common/dns";
 import { checkInternalCaContract, checkLeafContract } from "../../components/internal-ca/validate";
 import { validateIssuerArgs, validateCertificateArgs, labelNameProblem, objectNameProblem } from "../../components/cert-manager/validate";
-import { checkMtlsServiceContract, checkTraefikInstallContract, dns1123Problem } from "../../components/traefik/validate";
+import { checkMtlsServiceContract, checkTraefikInstallContract, checkWorkloadIdentityContract, dns1123Problem } from "../../components/traefik/validate";
 import { validateTunnelOriginArgs } from "../../components/tunnel/validate";
 import { validateApiShieldMtlsArgs } from "../../components/api-shield/validate";
 import { validateAuthenticatedOriginPullsArgs } from "../../components/api-shield/authenticated-origin-pulls";
@@ -75,6 +75,7 @@ describe("no input makes a validator throw anything but EdgeMtlsArgumentError", 
     ["certificate() args", fc.oneof(anything, shaped(["dnsNames", "namespace", "secretName", "duration", "renewBefore", "privateKey"], { dnsNames: fc.array(nameish()), namespace: nameish() })), (v) => validateCertificateArgs("le", "web", v as never, { kind: "ClusterIssuer", acme: { http01: {} } })],
     ["TraefikInstall args", fc.oneof(anything, shaped(["namespace", "releaseName", "chartVersion", "repository", "mtlsEntrypoint", "values"], { values: shaped(["globalArguments", "additionalArguments", "ports"]) })), (v) => checkTraefikInstallContract("edge", v)],
     ["MtlsService args", fc.oneof(anything, shaped(["traefik", "ca", "service", "hostnames", "clients", "serverCertificate", "upstream", "callerCaValidity"], { clients: fc.array(shaped(["name", "validity", "renewBefore", "uris"])) })), (v) => checkMtlsServiceContract("orders", v)],
+    ["WorkloadIdentity args", fc.oneof(anything, shaped(["uris", "validity", "renewBefore", "keyAlgorithm", "caValidity", "protect"], { validity: fc.constantFrom("30d", "90m", "2y"), caValidity: fc.constantFrom("60d", "5y") })), (v) => checkWorkloadIdentityContract("nginx", v)],
     ["TunnelOrigin args", fc.oneof(anything, shaped(["accountId", "zone", "routes", "origin", "originCertificate", "resources", "replicas", "originTimeouts", "edgeCertificate"], { zone: shaped(["id", "name"]), routes: fc.array(fc.oneof(nameish(), shaped(["hostname", "path", "origin"]))) })), (v) => validateTunnelOriginArgs("edge", v as never)],
     ["ApiShieldMtls args", fc.oneof(anything, shaped(["zoneId", "zoneName", "trustAnchor", "protections"], { protections: fc.array(shaped(["name", "hostnames", "pathPrefixes", "response"])) })), (v) => validateApiShieldMtlsArgs("edge", v as never)],
     ["ApiShieldCa args", fc.oneof(anything, shaped(["accountId", "authority", "certificatePem", "issuerCertificatePem"])), (v) => validateApiShieldCaArgs("mesh", v as never)],
