@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../components/common/errors";
 import { planAgainstBase, renderDiff } from "./diff";
+import { PlanOutputError, planOutputProblem, writePlanDirectory } from "./plan-dir";
 import { renderPlan } from "./render";
 import { runStack } from "./run";
 
@@ -74,6 +75,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const out = path.resolve(values.out ?? path.join("out", values.stack));
+  // Refuse an output directory the plan may not replace before running anything.
+  const protectedDirs = [dir, process.cwd()];
+  const outProblem = planOutputProblem(out, protectedDirs);
+  if (outProblem) {
+    console.error(outProblem);
+    return 2;
+  }
   try {
     const prior = since ? await runStack(dir, values.stack, { now: since }) : undefined;
     const compared = values.base !== undefined ? await planAgainstBase(dir, values.stack, values.base, { now: now ?? undefined, preview: values.preview ?? false }) : undefined;
@@ -81,12 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     const files = renderPlan(plan);
     const diff = compared ? renderDiff(compared) : undefined;
     if (diff !== undefined) files.set("diff.md", diff);
-    fs.rmSync(out, { recursive: true, force: true });
-    for (const [name, content] of files) {
-      const file = path.join(out, name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
+    writePlanDirectory(out, files, protectedDirs);
     const count = plan.resources.filter((r) => r.op !== "delete").length;
     if (diff !== undefined) console.log(diff.split("\n")[0]?.replace(/^# /, "") ?? "");
     if (prior) {
@@ -101,6 +104,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
+    if (err instanceof PlanOutputError) {
+      console.error(err.message);
+      return 2;
+    }
     for (const line of describeFailure(err, path.relative(process.cwd(), stackFile) || stackFile)) console.error(line);
     return 1;
   }

@@ -10,8 +10,57 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { isAlias, LineCounter, parseDocument, visit } from "yaml";
+import { StackFileError } from "../components/common/errors";
 import { isObject } from "./values";
+
+/** At most this many alias expansions per file: a stack file needs a handful; "billion laughs" needs millions. */
+export const MAX_YAML_ALIASES = 100;
+
+const FS_HINTS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied; make it readable",
+  EISDIR: "is a directory, not a file",
+  ENOTDIR: "a parent of the path is not a directory",
+  ELOOP: "too many symbolic links",
+};
+
+/**
+ * Reads and parses one YAML file strictly: duplicate keys, tabs used as indentation, syntax
+ * errors and alias bombs are errors naming the file, line and column; file-system errors name the file.
+ */
+export function readYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    throw new StackFileError(file, undefined, undefined, `cannot read the file: ${FS_HINTS[code] ?? (e as Error).message}${FS_HINTS[code] ? ` (${code})` : ""}`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true, lineCounter: lines });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    const first = problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? problem.message;
+    const hint = /tab/i.test(first) ? "; indent with spaces" : problem.code === "DUPLICATE_KEY" ? "; each key may appear once — merge the two entries" : "";
+    throw new StackFileError(file, pos?.line, pos?.col, `${first}${hint}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const msg = (e as Error).message;
+    let at: { line: number; col: number } | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.range) at = lines.linePos(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    if (/alias/i.test(msg)) throw new StackFileError(file, at?.line, at?.col, `expands more than ${MAX_YAML_ALIASES} aliases (${msg}); write the values out instead of nesting *aliases`);
+    throw new StackFileError(file, undefined, undefined, msg);
+  }
+}
 
 export interface StackConfig {
   /** Namespaced key → value as the Pulumi runtime expects it (strings; structured values JSON-encoded). */
@@ -62,7 +111,7 @@ export function toRuntimeConfig(config: Record<string, unknown>, project: string
  * https://www.pulumi.com/docs/iac/concepts/projects/project-file/#config-options).
  */
 export function readProjectSecretKeys(projectDir: string, project: string): string[] {
-  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  const doc = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
   const config = isObject(doc) && isObject(doc.config) ? doc.config : {};
   return Object.entries(config)
     .filter(([, v]) => isObject(v) && v.secret === true)
@@ -75,7 +124,9 @@ export function readProjectSecretKeys(projectDir: string, project: string): stri
  */
 export function readStackConfig(projectDir: string, stack: string, project: string): StackConfig {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const doc = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as unknown) : undefined;
+  const doc = fs.existsSync(file) ? readYamlFile(file) : undefined;
+  if (doc !== null && doc !== undefined && !isObject(doc)) throw new StackFileError(file, 1, 1, "must be a YAML map with a `config:` key");
+  if (isObject(doc) && doc.config !== undefined && doc.config !== null && !isObject(doc.config)) throw new StackFileError(file, undefined, undefined, "`config:` must be a map of keys to values");
   const config = isObject(doc) && isObject(doc.config) ? doc.config : {};
   const cfg = toRuntimeConfig(config, project, file);
   const declared = fs.existsSync(path.join(projectDir, "Pulumi.yaml")) ? readProjectSecretKeys(projectDir, project) : [];
@@ -91,14 +142,14 @@ export function readStackConfig(projectDir: string, stack: string, project: stri
 
 /** Reads the project name from `Pulumi.yaml`. */
 export function readProjectName(projectDir: string): string {
-  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  const doc = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
   if (!isObject(doc) || typeof doc.name !== "string") throw new Error(`${path.join(projectDir, "Pulumi.yaml")}: missing project name`);
   return doc.name;
 }
 
 /** Reads the program entry (`main`) from `Pulumi.yaml`, default `index.ts`. */
 export function readProjectMain(projectDir: string): string {
-  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  const doc = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
   const main = isObject(doc) && typeof doc.main === "string" ? doc.main : "index.ts";
   return path.resolve(projectDir, main);
 }

@@ -4,6 +4,7 @@
  * See docs/offline-engine.md.
  */
 export { runProgram, runStack, PlanResult, type RunOptions, type StackRunOptions, type RecordedResource, type Op } from "./run";
-export { readStackConfig, toRuntimeConfig, securePlaceholder, type StackConfig } from "./config";
+export { readStackConfig, readYamlFile, toRuntimeConfig, securePlaceholder, type StackConfig } from "./config";
 export { unwrap, isSecretOutput } from "./outputs";
 export { renderPlan, renderPlanMarkdown, redact, REDACTED } from "./render";
+export { writePlanDirectory, planOutputProblem, PlanOutputError, PLAN_MARKER } from "./plan-dir";

@@ -12,7 +12,7 @@ import { formatHours } from "../components/common/duration";
 import { x509 } from "../components/common/x509";
 import type { RecordedResource } from "./monitor";
 import type { PlanResult } from "./run";
-import { isObject } from "./values";
+import { coveredBy, isObject } from "./values";
 
 export const REDACTED = "[secret]";
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g;
@@ -248,7 +248,7 @@ export function renderPlanMarkdown(plan: PlanResult): string {
     }
   }
   out.push("", "## Trust and traffic", "", "Dotted arrows: who signs or trusts whom. Solid arrows: who talks to whom.", "", ...diagram(plan), "");
-  const outputs = redact(plan.outputs, (p) => plan.secretOutputs.includes(p.split(".")[0] ?? ""));
+  const outputs = redact(plan.outputs, (p) => coveredBy(p, plan.secretOutputs));
   out.push("## Stack outputs", "", "```yaml", stringify(outputs, { sortMapEntries: true, lineWidth: 0 }).trimEnd(), "```", "");
   return out.join("\n");
 }

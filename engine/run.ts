@@ -46,7 +46,7 @@ export class PlanResult {
     readonly resources: readonly RecordedResource[],
     /** Stack outputs. */
     readonly outputs: Record<string, unknown>,
-    /** Names of secret stack outputs. */
+    /** Secret stack outputs: the names of wholly secret outputs, and the dotted paths of secrets nested in others (`db.password`, `keys.0`). */
     readonly secretOutputs: readonly string[],
     /** Warnings logged by the program (`pulumi.log.warn`). */
     readonly warnings: readonly string[],
@@ -179,13 +179,17 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     if (unhandled.length) throw unhandled[0] instanceof Error ? unhandled[0] : new Error(String(unhandled[0]));
     if (runtimeErrors.length) throw new Error(runtimeErrors.join("\n"));
     const stackRes = [...monitor.resources.values()].find((r) => r.type === "pulumi:pulumi:Stack");
-    const secretOutputs = stackRes ? Object.keys(stackRes.outputs).filter((k) => stackRes.isSecret(k)) : [];
+    // Every secret path, at any depth (`db.password`, `tokens.0`): the runtime marks a secret nested in a plain value where it sits.
+    const secretOutputs = stackRes ? [...new Set([...Object.keys(stackRes.outputs).filter((k) => stackRes.isSecret(k)), ...stackRes.secretPaths])].sort() : [];
     const plain = stackRes?.outputs ?? outputs;
     return new PlanResult(project, stack, preview, now, [...monitor.resources.values(), ...monitor.deletes()], plain, secretOutputs, warnings, monitor.errors);
   } finally {
     // A program that throws leaves the runtime's own promises for the half-built stack
     // rejected; they surface as unhandled rejections a few ticks later. Absorb them here so
-    // they cannot fail the next run in the same process.
+    // they cannot fail the next run in the same process. Their outstanding RPCs (e.g. the
+    // registerOutputs of a component built before the throw) must land on this run's monitor,
+    // not the next run's: wait for them, bounded.
+    await Promise.race([rt.waitForRPCs?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     await new Promise((r) => setTimeout(r, 25));
     process.off("unhandledRejection", onUnhandled);
     console.warn = origWarn;

@@ -10,6 +10,7 @@ import { StackConfigError, type ConfigProblem } from "../components/common/error
 import { dnsNameProblem, formatHours, parseDurationHours } from "../components/common";
 import { intermediateSchedule, minimumIntermediateHours } from "../components/internal-ca/lifecycle";
 import { KEY_ALGORITHMS } from "../components/internal-ca/profile";
+import { unknownTopLevelKeys, unrecognizedKeyProblems } from "./unknown-keys";
 
 const duration = z.string().refine((v) => parseDurationHours(v) !== undefined, { message: 'must be a duration like "90d", "2160h" or "10y"' });
 const hostname = (wildcard = false) =>
@@ -203,12 +204,13 @@ function readRaw(config: pulumi.Config, secretKeys: ReadonlySet<string>): { raw:
 export function validateStackConfig(raw: Record<string, unknown>, namespace = "edge-mtls"): { config?: StackConfig; problems: ConfigProblem[] } {
   const result = stackConfigSchema.safeParse(raw);
   if (result.success) return { config: result.data, problems: [] };
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") return unrecognizedKeyProblems(stackConfigSchema, namespace, issue.path, issue.keys);
     const key = `${namespace}:${issue.path.map(String).join(".")}`;
     let problem = issue.message;
-    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) problem = `missing required key (${issue.message.replace(/^Invalid input: /, "")})`;
-    if (issue.code === "unrecognized_keys") problem = `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; check the spelling against stacks/config.ts`;
-    return { key, problem };
+    const given = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+    if (given === undefined && issue.code !== "custom") problem = `missing required key (${issue.message.replace(/^Invalid (input|option): /, "").replace(/, received undefined$/, "")})`;
+    return [{ key, problem }];
   });
   return { problems };
 }
@@ -227,7 +229,8 @@ export function loadStackConfig(): { config: StackConfig; cloudflareToken?: pulu
   const { raw, problems } = readRaw(cfg, new Set(tokenIsSecret ? [tokenKey] : []));
   if (tokenSet && !tokenIsSecret) problems.push({ key: tokenKey, problem: "is stored in plain text; set it with `pulumi config set --secret cloudflare:apiToken <token>`" });
   const validated = validateStackConfig(raw, cfg.name);
-  const all = [...problems, ...validated.problems];
+  const unknown = unknownTopLevelKeys(Object.keys(pulumi.runtime.allConfig()), cfg.name, stackConfigSchema);
+  const all = [...problems, ...unknown, ...validated.problems];
   if (all.length || !validated.config) throw new StackConfigError(file, all);
   const config = validated.config;
   const token = config.cloudflare ? new pulumi.Config("cloudflare").requireSecret("apiToken") : undefined;

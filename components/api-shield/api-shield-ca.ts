@@ -5,6 +5,7 @@ import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import type { CertificateAuthority } from "../internal-ca/types";
 import { issuerProblem, subjectKeyIdentifier, trustAnchorProblem } from "./certificate";
 import { checkTrustAnchorPem } from "./validate";
+import { checkApiShieldCaContract } from "./contract";
 import type { MtlsTrustAnchor } from "./types";
 
 /** Arguments of {@link ApiShieldCa}. Give exactly one of `authority` or `certificatePem`. */
@@ -98,6 +99,7 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
 
 /** Validates {@link ApiShieldCaArgs} (plain PEM strings are parsed; Outputs are checked later). */
 export function validateApiShieldCaArgs(name: string, args: ApiShieldCaArgs): void {
+  checkApiShieldCaContract(name, args);
   const c = argChecker("ApiShieldCa", name);
   const given = [args.authority !== undefined, args.certificatePem !== undefined].filter(Boolean).length;
   c.check(given === 1, "authority/certificatePem", given === 0 ? "are both missing: give exactly one" : "are both given: give exactly one");

@@ -28,6 +28,7 @@ import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY
 import { dns1123Problem } from "../traefik/validate";
 import type { ClientCertificateIssuer } from "./types";
 import { leafFirstChain } from "./worker-binding";
+import { checkAuthenticatedOriginPullsContract } from "./contract";
 
 /** Where the certificate Cloudflare presents comes from. */
 export type AuthenticatedOriginPullsMode = "per-hostname" | "zone";
@@ -251,6 +252,7 @@ function checkHostname(c: ArgChecker, zoneName: string, host: string, i: number)
  * an Output `cloudflareOriginPullCaPem` is checked when it resolves).
  */
 export function validateAuthenticatedOriginPullsArgs(name: string, args: AuthenticatedOriginPullsArgs): void {
+  checkAuthenticatedOriginPullsContract(name, args, DEFAULT_AOP_IDENTITY);
   const c = argChecker("AuthenticatedOriginPulls", name);
   const nameProblem = dns1123Problem(name);
   if (nameProblem) c.fail("name", `(${q(name)}) ${nameProblem}: it names the issued certificate and Kubernetes objects`);

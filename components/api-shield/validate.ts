@@ -6,6 +6,7 @@
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone } from "../common/dns";
 import { trustAnchorProblem } from "./certificate";
+import { checkApiShieldMtlsContract } from "./contract";
 import type { ApiProtection, ApiShieldMtlsArgs, BlockResponse, MtlsTrustAnchor } from "./types";
 
 /** Path prefixes protected when a protection gives none. */
@@ -100,6 +101,7 @@ function checkProtection(c: ArgChecker, zoneName: string, p: ApiProtection, i: n
  * so one of the two rules would block every legitimate caller.
  */
 export function validateApiShieldMtlsArgs(name: string, args: ApiShieldMtlsArgs): void {
+  checkApiShieldMtlsContract(name, args);
   const c = argChecker("ApiShieldMtls", name);
   const zoneProblem = typeof args.zoneName === "string" ? dnsNameProblem(args.zoneName) : "must be a string";
   if (zoneProblem) c.fail("zoneName", `(${q(args.zoneName)}) ${zoneProblem}`);

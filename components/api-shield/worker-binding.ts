@@ -7,6 +7,7 @@ import { splitPem } from "../common/pem";
 import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import { clientCertificateProblem, inspectCertificate } from "./certificate";
 import { bindingNameProblem, checkBindingName } from "./validate";
+import { checkCloudflareManagedClientCertificateContract, checkWorkerClientCertificateContract } from "./contract";
 import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
 
 /** The binding type of an mTLS certificate on a Worker (WorkersScript `bindings[].type`). */
@@ -142,6 +143,7 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
 
 /** Validates {@link WorkerClientCertificateArgs}. */
 export function validateWorkerClientCertificateArgs(name: string, args: WorkerClientCertificateArgs): void {
+  checkWorkerClientCertificateContract(name, args);
   const c = argChecker("WorkerClientCertificate", name);
   checkBindingName("WorkerClientCertificate", name, args.bindingName);
   const given = [args.issuer !== undefined, args.certificate !== undefined].filter(Boolean).length;
@@ -197,6 +199,7 @@ export class CloudflareManagedClientCertificate extends pulumi.ComponentResource
   readonly issuerSki: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CloudflareManagedClientCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkCloudflareManagedClientCertificateContract(name, args);
     const c = argChecker("CloudflareManagedClientCertificate", name);
     c.check(typeof args.commonName === "string" && args.commonName.trim().length > 0, "commonName", `(${q(args.commonName)}) must be a non-empty string`);
     const days = args.validityDays ?? 365;

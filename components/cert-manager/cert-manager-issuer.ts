@@ -25,7 +25,7 @@ import {
   type CertificateArgs,
   type IssuerKind,
 } from "./types";
-import { COMPONENT, environmentFromConfig, validateCertificateArgs, validateIssuerArgs, type IssuerContext } from "./validate";
+import { COMPONENT, checkIssuerContract, environmentFromConfig, validateCertificateArgs, validateIssuerArgs, type IssuerContext } from "./validate";
 
 /** What {@link CertManagerIssuer.certificate} returns. */
 export interface ManagedCertificate {
@@ -75,7 +75,8 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
 
   constructor(name: string, args: CertManagerIssuerArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything, so bad arguments leave no trace in the stack.
-    const environment = args?.environment ?? environmentFromConfig(new pulumi.Config("edge-mtls").get("environment"));
+    checkIssuerContract(name, args);
+    const environment = args.environment ?? environmentFromConfig(new pulumi.Config("edge-mtls").get("environment"));
     validateIssuerArgs(name, args, environment);
     super("edge-mtls:cert-manager:CertManagerIssuer", name, {}, opts);
 
@@ -134,7 +135,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
           accountKeySecretName: issuer.accountKeySecretName ?? `${issuerName}-acme-account-key`,
           cloudflareSecretName,
         });
-        this.context = { kind, issuerNamespace: args.issuerNamespace, acme: { http01: issuer.http01, dns01: issuer.dns01 } };
+        this.context = { kind, issuerNamespace: args.issuerNamespace, acme: { http01: issuer.http01, dns01: issuer.dns01, server: issuer.server } };
         break;
       }
       case "ca": {

@@ -7,6 +7,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import { formatHours, parseDurationMinutes } from "../common/duration";
+import {
+  chartVersionProblem,
+  helmReleaseNameProblem,
+  httpsUrlProblem,
+  isKnown,
+  isPlainObject,
+  requireArray,
+  requireObject,
+  requireOneOf,
+  requireOptionalBoolean,
+  requireString,
+  requireStringInput,
+  typeName,
+  withoutCredentials,
+} from "../common/validate";
 import { MAX_OBJECT_NAME_LENGTH } from "./naming";
 import {
   LETSENCRYPT_DIRECTORIES,
@@ -73,9 +88,64 @@ export function acmeDirectoryUrl(server: string | undefined): string {
   return s in LETSENCRYPT_DIRECTORIES ? LETSENCRYPT_DIRECTORIES[s as keyof typeof LETSENCRYPT_DIRECTORIES] : s;
 }
 
-/** True when `server` is Let's Encrypt production (by name or URL). */
+/**
+ * An ACME directory URL in canonical form, for comparing: lower-case scheme and host, the default
+ * port dropped, trailing slashes and surrounding whitespace removed. `HTTPS://ACME-V02.api.letsencrypt.org:443/directory/`
+ * is the same directory as `https://acme-v02.api.letsencrypt.org/directory`.
+ */
+export function canonicalAcmeUrl(url: string): string {
+  try {
+    const u = new URL(url.trim());
+    const path = u.pathname.replace(/\/+$/, "");
+    return `${u.protocol}//${u.host}${path}${u.search}`;
+  } catch {
+    return url.trim();
+  }
+}
+
+/** True when `server` is Let's Encrypt production (by name or by any spelling of its URL). */
 export function isProductionAcme(server: string | undefined): boolean {
-  return acmeDirectoryUrl(server) === LETSENCRYPT_DIRECTORIES["letsencrypt-production"];
+  return canonicalAcmeUrl(acmeDirectoryUrl(server)) === canonicalAcmeUrl(LETSENCRYPT_DIRECTORIES["letsencrypt-production"]);
+}
+
+/** True when `server` is one of Let's Encrypt's directories (production or staging). */
+export function isLetsEncrypt(server: string | undefined): boolean {
+  const url = canonicalAcmeUrl(acmeDirectoryUrl(server));
+  return Object.values(LETSENCRYPT_DIRECTORIES).some((d) => canonicalAcmeUrl(d) === url);
+}
+
+/** Lifetime of Let's Encrypt's default-profile certificates; cert-manager's `duration` does not change it. */
+export const LETSENCRYPT_LIFETIME_MINUTES = 90 * 24 * 60;
+
+/**
+ * Why a cert-manager renewal window is wrong, or undefined: `renewBefore` must be at least 5m and
+ * shorter than `duration` (cert-manager's API validation), `duration` at least 1h; with Let's Encrypt
+ * the certificate lives 90 days whatever `duration` asks, so `renewBefore` must be shorter than that.
+ * Returns `[argument, problem]` with the argument being `"duration"` or `"renewBefore"`.
+ */
+export function renewalWindowProblem(
+  duration: string | undefined,
+  renewBefore: string | undefined,
+  options: { letsEncrypt?: boolean; defaultDuration?: string } = {},
+): ["duration" | "renewBefore", string] | undefined {
+  let durationMinutes = DEFAULT_DURATION_MINUTES;
+  if (duration !== undefined) {
+    const d = parseDurationMinutes(duration);
+    if (d === undefined) return ["duration", `(${q(duration)}) is not a duration; use e.g. "90d", "2160h", "1y30d"`];
+    if (d < MIN_DURATION_MINUTES) return ["duration", `(${duration}) must be at least 1h (cert-manager's minimum)`];
+    durationMinutes = d;
+  }
+  if (renewBefore === undefined) return undefined;
+  const r = parseDurationMinutes(renewBefore);
+  if (r === undefined) return ["renewBefore", `(${q(renewBefore)}) is not a duration; use e.g. "30d", "720h"`];
+  if (r < MIN_RENEW_BEFORE_MINUTES) return ["renewBefore", `(${renewBefore}) must be at least 5m (cert-manager's minimum)`];
+  if (r >= durationMinutes) {
+    return ["renewBefore", `(${renewBefore}) must be shorter than duration (${duration ?? options.defaultDuration ?? "90d, cert-manager's default"}); a certificate renewed before it is issued would re-issue forever`];
+  }
+  if (options.letsEncrypt && r >= LETSENCRYPT_LIFETIME_MINUTES) {
+    return ["renewBefore", `(${renewBefore}) is not shorter than the 90 days Let's Encrypt certificates live (Let's Encrypt ignores duration); cert-manager would renew at once on every issuance — use e.g. "30d"`];
+  }
+  return undefined;
 }
 
 /** Which solver the rendered issuer would use for `dnsName` (cert-manager's selection, see render.ts), or undefined when none can. */
@@ -103,8 +173,10 @@ function checkAcme(c: ArgChecker, acme: AcmeIssuerArgs, environment: StackEnviro
     if (p) c.fail("issuer.email", `(${q(acme.email)}) ${p}; give the address Let's Encrypt should write to, e.g. "ops@yourdomain.net"`);
   }
   const server = acme.server ?? "letsencrypt-staging";
-  if (!(server in LETSENCRYPT_DIRECTORIES) && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(server)) {
-    c.fail("issuer.server", `(${q(server)}) must be "letsencrypt-production", "letsencrypt-staging" or an https:// ACME directory URL`);
+  requireString(c, "issuer.server", server);
+  if (!(server in LETSENCRYPT_DIRECTORIES)) {
+    const p = /^[a-z-]+$/.test(server) ? "is not a known directory name" : httpsUrlProblem(server, { allowPath: true });
+    if (p) c.fail("issuer.server", `(${q(withoutCredentials(server))}) ${p}; use "letsencrypt-production", "letsencrypt-staging" or an https:// ACME directory URL`);
   }
   if (isProductionAcme(server) && environment === "non-production" && !allowProduction) {
     c.fail(
@@ -148,8 +220,64 @@ function checkAcme(c: ArgChecker, acme: AcmeIssuerArgs, environment: StackEnviro
   c.check(exact === "dns01" || http01 !== false, "issuer.dns01.cloudflare.exactHostsInZones", `("http01") needs the HTTP-01 solver, which is disabled`);
 }
 
+/**
+ * The type contract of {@link CertManagerIssuerArgs} for every caller, plain JavaScript included:
+ * wrong types and unknown discriminants fail here, with the argument's path, before the value checks.
+ */
+export function checkIssuerContract(name: unknown, args: unknown): void {
+  const c = argChecker(COMPONENT, String(name));
+  requireString(c, "name", name);
+  requireObject(c, "args", args, '{ issuer: { type: "acme" | "ca" | "selfSigned", … } }');
+  requireObject(c, "issuer", args.issuer, '{ type: "acme" | "ca" | "selfSigned", … }');
+  const issuer = args.issuer;
+  requireOneOf(c, "issuer.type", issuer.type, ["acme", "ca", "selfSigned"], false);
+  requireOneOf(c, "kind", args.kind, ["ClusterIssuer", "Issuer"]);
+  requireOneOf(c, "environment", args.environment, ["production", "non-production"]);
+  for (const key of ["certManagerNamespace", "clusterResourceNamespace", "issuerNamespace", "issuerName", "readyTimeout"] as const) requireString(c, key, args[key], true);
+  for (const key of ["allowProductionAcme", "waitForReady"] as const) requireOptionalBoolean(c, key, args[key]);
+  const install = args.install;
+  if (install !== undefined && typeof install !== "boolean") {
+    requireObject(c, "install", install, 'or true, e.g. { version: "v1.19.4" }');
+    requireString(c, "install.version", install.version, true);
+    requireString(c, "install.releaseName", install.releaseName, true);
+    if (install.values !== undefined && !isPlainObject(install.values)) c.fail("install.values", `is ${typeName(install.values)}; give chart values as an object`);
+  }
+  if (issuer.type === "acme") {
+    requireStringInput(c, "issuer.email", issuer.email);
+    requireString(c, "issuer.server", issuer.server, true);
+    requireString(c, "issuer.accountKeySecretName", issuer.accountKeySecretName, true);
+    if (issuer.http01 !== undefined && issuer.http01 !== false) {
+      requireObject(c, "issuer.http01", issuer.http01, 'or false, e.g. { ingressClassName: "traefik" }');
+      requireString(c, "issuer.http01.ingressClassName", issuer.http01.ingressClassName, true);
+    }
+    if (issuer.dns01 !== undefined) {
+      requireObject(c, "issuer.dns01", issuer.dns01, "{ cloudflare: { apiToken, zones } }");
+      requireObject(c, "issuer.dns01.cloudflare", issuer.dns01.cloudflare, '{ apiToken, zones: ["example.com"] }');
+      const cf = issuer.dns01.cloudflare;
+      if (isKnown(cf.apiToken) && cf.apiToken !== undefined && typeof cf.apiToken !== "string") {
+        c.fail("issuer.dns01.cloudflare.apiToken", `is ${typeName(cf.apiToken)}; give the token as a string or a secret Output (the value is not shown)`);
+      }
+      requireArray(c, "issuer.dns01.cloudflare.zones", cf.zones, false, (z, path) => requireString(c, path, z));
+      requireString(c, "issuer.dns01.cloudflare.secretName", cf.secretName, true);
+      requireOneOf(c, "issuer.dns01.cloudflare.exactHostsInZones", cf.exactHostsInZones, ["dns01", "http01"]);
+    }
+  } else if (issuer.type === "ca") {
+    if (issuer.authority !== undefined) {
+      requireObject(c, "issuer.authority", issuer.authority, "(such as an InternalCA)");
+      c.check(
+        issuer.authority.issuerCertPem !== undefined && issuer.authority.issuerPrivateKeyPem !== undefined,
+        "issuer.authority",
+        "has no issuerCertPem/issuerPrivateKeyPem; pass an InternalCA (or another CertificateAuthority)",
+      );
+    }
+    requireString(c, "issuer.secretName", issuer.secretName, true);
+    requireString(c, "issuer.keyPairSecretName", issuer.keyPairSecretName, true);
+  }
+}
+
 /** Validates the component's arguments; throws on the first problem. `environment` is the resolved stack marker. */
 export function validateIssuerArgs(name: string, args: CertManagerIssuerArgs, environment: StackEnvironment | undefined): void {
+  checkIssuerContract(name, args);
   const c = argChecker(COMPONENT, name);
   c.check(args !== undefined && args !== null && typeof args.issuer === "object" && args.issuer !== null, "issuer", "is required: { type: \"acme\" | \"ca\" | \"selfSigned\", … }");
   const kind: string = args.kind ?? "ClusterIssuer";
@@ -170,10 +298,11 @@ export function validateIssuerArgs(name: string, args: CertManagerIssuerArgs, en
   if (np) c.fail(args.issuerName === undefined ? "name (used as issuerName)" : "issuerName", `(${q(issuerName)}) ${np}`);
   if (typeof args.install === "object") {
     if (args.install.version !== undefined) {
-      c.check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(args.install.version), "install.version", `(${q(args.install.version)}) must be a chart version such as "v1.19.4"`);
+      const p = chartVersionProblem(args.install.version);
+      if (p) c.fail("install.version", `(${q(args.install.version)}) ${p}; the cert-manager chart's versions are its release tags, e.g. "v1.19.4"`);
     }
     if (args.install.releaseName !== undefined) {
-      const p = labelNameProblem(args.install.releaseName);
+      const p = helmReleaseNameProblem(args.install.releaseName);
       if (p) c.fail("install.releaseName", `(${q(args.install.releaseName)}) ${p}`);
     }
     c.check(
@@ -213,13 +342,18 @@ export interface IssuerContext {
   /** Namespace of a namespaced Issuer. */
   readonly issuerNamespace?: string;
   /** Solver settings when the issuer is ACME. */
-  readonly acme?: Pick<AcmeIssuerArgs, "http01" | "dns01">;
+  readonly acme?: Pick<AcmeIssuerArgs, "http01" | "dns01" | "server">;
 }
 
 /** Validates one `certificate()` call; throws on the first problem. Returns nothing. */
 export function validateCertificateArgs(componentName: string, certName: string, args: CertificateArgs, issuer: IssuerContext): void {
   const c = argChecker(COMPONENT, componentName);
   const at = `certificate(${q(certName)})`;
+  requireString(c, `${at} name`, certName);
+  requireObject(c, `${at} args`, args, '{ dnsNames: ["app.example.com"], namespace: "apps" }');
+  requireString(c, `${at} namespace`, args.namespace);
+  requireArray(c, `${at} dnsNames`, args.dnsNames, false, (v, path) => requireString(c, path, v));
+  for (const key of ["secretName", "duration", "renewBefore", "privateKey"] as const) requireString(c, `${at} ${key}`, args[key], true);
   const np = labelNameProblem(certName);
   if (np) {
     c.fail(`${at} name`, `${np}; cert-manager copies it into a label (≤ 63 characters) — use certificateName(app, domain), which shortens stably`);
@@ -263,16 +397,8 @@ export function validateCertificateArgs(componentName: string, certName: string,
       );
     }
   }
-  let durationMinutes = DEFAULT_DURATION_MINUTES;
-  if (args.duration !== undefined) durationMinutes = checkDuration(c, `${at} duration`, args.duration, MIN_DURATION_MINUTES);
-  if (args.renewBefore !== undefined) {
-    const renew = checkDuration(c, `${at} renewBefore`, args.renewBefore, MIN_RENEW_BEFORE_MINUTES);
-    c.check(
-      renew < durationMinutes,
-      `${at} renewBefore`,
-      `(${args.renewBefore}) must be shorter than duration (${args.duration ?? "90d, cert-manager's default"}); a certificate renewed before it is issued would re-issue forever`,
-    );
-  }
+  const window = renewalWindowProblem(args.duration, args.renewBefore, { letsEncrypt: issuer.acme !== undefined && isLetsEncrypt(issuer.acme.server) });
+  if (window) c.fail(`${at} ${window[0]}`, window[1]);
   if (args.privateKey !== undefined) {
     c.check((KEY_ALGORITHMS as readonly string[]).includes(args.privateKey), `${at} privateKey`, `(${q(args.privateKey)}) must be one of ${KEY_ALGORITHMS.join(", ")}`);
   }

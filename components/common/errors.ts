@@ -43,9 +43,19 @@ export function argChecker(component: string, instance: string): ArgChecker {
   };
 }
 
-/** Quotes a user value for an error message. */
+/** Longest quoted value in a message; longer ones are cut (with their length), so an error stays one readable line. */
+export const MAX_QUOTED_LENGTH = 80;
+
+/** Quotes a user value for an error message, truncated to {@link MAX_QUOTED_LENGTH} characters. Never pass a secret. */
 export function q(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === "function" ? "a function" : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  if (text.length <= MAX_QUOTED_LENGTH) return text;
+  return `${text.slice(0, MAX_QUOTED_LENGTH - 1)}…(${text.length} characters)`;
 }
 
 /** One problem in a stack's configuration file. */
@@ -68,5 +78,27 @@ export class StackConfigError extends Error {
     readonly problems: readonly ConfigProblem[],
   ) {
     super(problems.map((p) => `${file}: ${p.key}: ${p.problem}`).join("\n"));
+  }
+}
+
+/**
+ * A stack or project file that cannot be read or parsed: the message starts with
+ * `<file>:<line>:<column>:` (or `<file>:` for file-system errors) and says what to fix.
+ * YAML syntax errors, tabs used for indentation, duplicate keys and alias bombs
+ * (excessive `*alias` expansion) all end here.
+ */
+export class StackFileError extends Error {
+  override readonly name = "StackFileError";
+  constructor(
+    /** The file, as given. */
+    readonly file: string,
+    /** 1-based line of the problem, when known. */
+    readonly line: number | undefined,
+    /** 1-based column of the problem, when known. */
+    readonly column: number | undefined,
+    /** What is wrong and how to fix it. */
+    readonly problem: string,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ""}` : ""}: ${problem}`);
   }
 }

@@ -28,6 +28,8 @@ import type {
 } from "./types";
 import {
   checkDnsNames,
+  checkInternalCaContract,
+  checkLeafContract,
   checkIdentity,
   checkIps,
   checkKeyAlgorithm,
@@ -183,6 +185,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
 
   constructor(name: string, args: InternalCAArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before the component (or any child) is registered.
+    checkInternalCaContract(name, args);
     const c = argChecker("InternalCA", name);
     const subject = args.subject ?? { commonName: `${name} Root CA`, organization: "edge-mtls" };
     c.check(typeof subject.commonName === "string" && subject.commonName.trim() !== "", "subject.commonName", `(${q(subject.commonName)}) must be a non-empty name; RFC 5280 requires a CA subject`);
@@ -464,6 +467,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
 
   private issueServer(purpose: IssuerPurpose, name: string, args: ServerCertificateArgs): IssuedCertificate {
     const method = `issueServerCertificate("${name}")`;
+    checkLeafContract(this.caName, method, "server", name, args);
     const c = argChecker("InternalCA", this.caName);
     const dnsNames = [...(args.dnsNames ?? [])];
     const ips = [...(args.ipAddresses ?? [])];
@@ -482,6 +486,7 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
 
   private issueClient(purpose: IssuerPurpose, name: string, args: ClientCertificateArgs): IssuedCertificate {
     const method = `issueClientCertificate("${name}")`;
+    checkLeafContract(this.caName, method, "client", name, args);
     const c = argChecker("InternalCA", this.caName);
     checkIdentity(c, `${method}.identity`, args.identity);
     const uris = [...(args.uris ?? [])];

@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IssuedCertificate } from "./issued-certificate";
+import { checkKubernetesTarget } from "./validate";
 
 /** Where a Secret or ConfigMap goes. */
 export interface KubernetesTarget {
@@ -28,6 +29,7 @@ const MANAGED_BY = { "app.kubernetes.io/managed-by": "edge-mtls" };
  * intermediates), `tls.key` (secret), `ca.crt` (the CA trust bundle).
  */
 export function tlsSecret(name: string, cert: IssuedCertificate, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+  checkKubernetesTarget("tlsSecret", name, target);
   return new k8s.core.v1.Secret(
     name,
     {
@@ -45,6 +47,7 @@ export function tlsSecret(name: string, cert: IssuedCertificate, target: Kuberne
 
 /** Writes a CA bundle (`ca.crt` only) as an Opaque Secret. */
 export function caBundleSecret(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+  checkKubernetesTarget("caBundleSecret", name, target);
   return new k8s.core.v1.Secret(
     name,
     {
@@ -58,6 +61,7 @@ export function caBundleSecret(name: string, bundlePem: pulumi.Input<string>, ta
 
 /** Writes a CA bundle (`ca.crt` only) as a ConfigMap (public data; for workloads that mount trust). */
 export function caBundleConfigMap(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.ConfigMap {
+  checkKubernetesTarget("caBundleConfigMap", name, target);
   return new k8s.core.v1.ConfigMap(
     name,
     {

@@ -2,15 +2,40 @@
  * Construction-time validation for InternalCA and its leaves. Pure functions; each throws
  * an EdgeMtlsArgumentError naming the component, the argument, the bad value and the fix.
  */
-import { type ArgChecker, dnsNameProblem, isIpAddress, parseDurationHours, q, splitPem, x509 } from "../common";
+import {
+  type ArgChecker,
+  argChecker,
+  checkDnValue,
+  dnsNameProblem,
+  formatHours,
+  isIpAddress,
+  isKnown,
+  k8sLabelNameProblem,
+  k8sObjectNameProblem,
+  labelKeyProblem,
+  labelValueProblem,
+  parseDurationMinutes,
+  q,
+  requireArray,
+  requireObject,
+  requireOptionalBoolean,
+  requireString,
+  splitPem,
+  typeName,
+  x509,
+} from "../common";
 import { KEY_ALGORITHMS } from "./profile";
 import type { KeyAlgorithm } from "./types";
 
 /** Parses a duration argument to hours, failing with a clear message. */
 export function durationHours(c: ArgChecker, arg: string, value: string): number {
-  const hours = parseDurationHours(value);
-  if (hours === undefined) c.fail(arg, `(${q(value)}) is not a duration; write e.g. "90d", "2160h" or "10y"`);
-  if (hours <= 0) c.fail(arg, `(${q(value)}) must be longer than zero`);
+  const minutes = parseDurationMinutes(value);
+  if (minutes === undefined) c.fail(arg, `(${q(value)}) is not a duration; write e.g. "90d", "2160h" or "10y"`);
+  if (minutes <= 0) c.fail(arg, `(${q(value)}) must be longer than zero`);
+  const hours = Math.ceil(minutes / 60);
+  if (minutes % 60 !== 0) {
+    c.fail(arg, `(${q(value)}) is not a whole number of hours: certificate lifetimes are counted in hours (the tls provider's validity_period_hours), so it would round up to ${formatHours(hours)}; write ${q(formatHours(hours))}`);
+  }
   return hours;
 }
 
@@ -80,4 +105,98 @@ export function singleCaCertificateProblem(pem: string): string | undefined {
   const bc = cert.getExtension(x509.BasicConstraintsExtension);
   if (!bc?.ca) return `is not a CA certificate (subject ${cert.subject} has no basicConstraints CA:TRUE); give the issuing CA's certificate, e.g. another InternalCA's rootCertPem`;
   return undefined;
+}
+
+const SUBJECT_HINT = '{ commonName: "mesh Root CA", organization: "example" }';
+
+function checkSubject(c: ArgChecker, arg: string, subject: unknown): void {
+  if (subject === undefined) return;
+  requireObject(c, arg, subject, SUBJECT_HINT);
+  requireString(c, `${arg}.commonName`, subject.commonName);
+  // An empty CN is reported by the constructor (RFC 5280 requires a CA subject); here only what would change the DN.
+  if (subject.commonName.trim() !== "") checkDnValue(c, `${arg}.commonName`, subject.commonName, false);
+  checkDnValue(c, `${arg}.organization`, subject.organization);
+  checkDnValue(c, `${arg}.organizationalUnit`, subject.organizationalUnit);
+}
+
+function checkOptionalDuration(c: ArgChecker, arg: string, v: unknown): void {
+  if (v === undefined) return;
+  requireString(c, arg, v);
+  durationHours(c, arg, v);
+}
+
+/**
+ * The shape and value contract of {@link InternalCAArgs}, for every caller including plain
+ * JavaScript: wrong types and values that would change a certificate subject's meaning are
+ * refused before anything is registered. The constructor's own checks (ordering of
+ * lifetimes, key sizes) run after this.
+ */
+export function checkInternalCaContract(name: unknown, args: unknown): void {
+  const c = argChecker("InternalCA", String(name));
+  requireString(c, "name", name);
+  c.check(name.trim() !== "", "name", "is empty; give the CA a logical name such as \"mesh\"");
+  if (args === undefined) return;
+  requireObject(c, "args", args, '(or nothing) such as { keyAlgorithm: "ECDSA-P256" }');
+  checkSubject(c, "subject", args.subject);
+  for (const key of ["keyAlgorithm", "leafKeyAlgorithm"] as const) requireString(c, key, args[key], true);
+  for (const key of ["caValidity", "leafValidity", "renewBefore"] as const) checkOptionalDuration(c, key, args[key]);
+  const inter = args.intermediate;
+  if (inter !== undefined && typeof inter !== "boolean") {
+    requireObject(c, "intermediate", inter, "or true/false, e.g. { validity: \"5y\" }");
+    checkSubject(c, "intermediate.subject", inter.subject);
+    checkOptionalDuration(c, "intermediate.validity", inter.validity);
+  }
+  requireArray(c, "extraTrustedCaPems", args.extraTrustedCaPems, true, (pem, path) => {
+    if (isKnown(pem) && typeof pem !== "string") c.fail(path, `is ${typeName(pem)}; give one CA certificate PEM (a string or an Output<string>)`);
+  });
+  requireOptionalBoolean(c, "protect", args.protect);
+}
+
+/** The shape and value contract of a leaf request (issueServerCertificate / issueClientCertificate). */
+export function checkLeafContract(caName: string, method: string, role: "server" | "client", name: unknown, args: unknown): void {
+  const c = argChecker("InternalCA", caName);
+  requireString(c, `${method} name`, name);
+  requireObject(c, `${method} args`, args, role === "server" ? '{ dnsNames: ["api.mesh.internal"] }' : '{ identity: "nginx-gateway" }');
+  for (const key of ["validity", "renewBefore", "keyAlgorithm"] as const) requireString(c, `${method}.${key}`, args[key], true);
+  if (role === "server") {
+    requireArray(c, `${method}.dnsNames`, args.dnsNames, true, (v, path) => requireString(c, path, v));
+    requireArray(c, `${method}.ipAddresses`, args.ipAddresses, true, (v, path) => requireString(c, path, v));
+    checkDnValue(c, `${method}.commonName`, args.commonName);
+  } else {
+    requireString(c, `${method}.identity`, args.identity);
+    requireArray(c, `${method}.uris`, args.uris, true, (v, path) => requireString(c, path, v));
+    checkDnValue(c, `${method}.organization`, args.organization);
+  }
+}
+
+/**
+ * The contract of the Kubernetes helpers (`tlsSecret`, `caBundleSecret`, `caBundleConfigMap`):
+ * a DNS-1123 namespace, a DNS-1123 subdomain object name, valid label keys and values. Outputs
+ * are skipped.
+ */
+export function checkKubernetesTarget(helper: string, name: unknown, target: unknown): void {
+  const c = argChecker(helper, String(name));
+  requireString(c, "name", name);
+  requireObject(c, "target", target, '{ namespace: "apps", name: "api-tls" }');
+  if (isKnown(target.namespace)) {
+    requireString(c, "target.namespace", target.namespace);
+    const p = k8sLabelNameProblem(target.namespace);
+    if (p) c.fail("target.namespace", `(${q(target.namespace)}) ${p}`);
+  }
+  const objectName = target.name ?? name;
+  if (isKnown(objectName)) {
+    requireString(c, target.name === undefined ? "name (used as target.name)" : "target.name", objectName);
+    const p = k8sObjectNameProblem(objectName);
+    if (p) c.fail(target.name === undefined ? "name (used as target.name)" : "target.name", `(${q(objectName)}) ${p}`);
+  }
+  if (target.labels !== undefined) {
+    requireObject(c, "target.labels", target.labels, '{ "app.kubernetes.io/part-of": "shop" }');
+    for (const [k, v] of Object.entries(target.labels)) {
+      const kp = labelKeyProblem(k);
+      if (kp) c.fail(`target.labels[${q(k)}]`, `key ${kp}`);
+      requireString(c, `target.labels[${q(k)}]`, v);
+      const vp = labelValueProblem(v);
+      if (vp) c.fail(`target.labels[${q(k)}]`, `(${q(v)}) ${vp}`);
+    }
+  }
 }

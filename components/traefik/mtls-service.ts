@@ -19,7 +19,7 @@ import {
   type TlsVersion,
 } from "./tls-option";
 import type { TraefikInstall } from "./traefik-install";
-import { validateMtlsServiceArgs } from "./validate";
+import { checkMtlsServiceContract, validateMtlsServiceArgs } from "./validate";
 import { issueCallerIdentity, isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 import { renderCertificateSpec } from "../cert-manager/render";
 
@@ -163,6 +163,7 @@ export class MtlsService extends pulumi.ComponentResource {
 
   constructor(name: string, args: MtlsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything (and claim the hosts) before the component or any child is registered.
+    checkMtlsServiceContract(name, args);
     const { traefik, ca, service } = args;
     const entrypoint = args.entrypoint ?? traefik.mtlsEntrypoint.name;
     const certManager = args.serverCertificate?.kind === "cert-manager" ? args.serverCertificate : undefined;

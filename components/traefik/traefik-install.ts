@@ -5,7 +5,7 @@ import { argChecker } from "../common/errors";
 import type { Topology } from "../common/topology";
 import { TlsOptionRegistry } from "./registry";
 import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, buildTlsOptionSpec, type TlsPolicy } from "./tls-option";
-import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
+import { checkTraefikInstallContract, meshValuesProblems, validateTraefikInstallArgs } from "./validate";
 import { isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 
 /**
@@ -194,6 +194,7 @@ export class TraefikInstall extends pulumi.ComponentResource {
   readonly serviceName: string;
 
   constructor(name: string, args: TraefikInstallArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    checkTraefikInstallContract(name, args);
     const namespace = args.namespace ?? "traefik";
     const ep: ResolvedMtlsEntrypoint = {
       name: args.mtlsEntrypoint?.name ?? "mesh",

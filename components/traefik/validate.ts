@@ -3,9 +3,28 @@
  * check runs before any child resource exists and throws an EdgeMtlsArgumentError that
  * names the component, the instance, the argument, the bad value and what is accepted.
  */
-import { argChecker, q } from "../common/errors";
+import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem } from "../common/dns";
 import { parseDurationHours } from "../common/duration";
+import {
+  chartVersionProblem,
+  describePemArg,
+  helmReleaseNameProblem,
+  httpsUrlProblem,
+  isPlainObject,
+  pemCertificateProblem,
+  requireArray,
+  requireNumber,
+  requireObject,
+  requireOneOf,
+  requireOptionalBoolean,
+  requireString,
+  requireStringInput,
+  typeName,
+  withoutCredentials,
+} from "../common/validate";
+import { checkIdentity, checkKeyAlgorithm, checkRenewal, durationHours } from "../internal-ca/validate";
+import { renewalWindowProblem } from "../cert-manager/validate";
 import {
   DEFAULT_TLS12_CIPHER_SUITES,
   isAeadCipherSuite,
@@ -240,11 +259,157 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
     problems.push(`ports.${mesh}.http.tls.options is ${q(tls.options)}; it must stay ${q(defaultTlsOption)}, the entrypoint's default TLS option that requires a mesh identity on routers without their own TLSOption`);
   }
   if (ep.tls !== undefined) problems.push(`ports.${mesh}.tls is the pre-v39 key and is ignored by the chart; TLS settings live at ports.${mesh}.http.tls`);
-  const args = Array.isArray(values.additionalArguments) ? (values.additionalArguments as unknown[]) : [];
-  for (const arg of args) {
-    if (typeof arg === "string" && arg.toLowerCase().startsWith(`--entrypoints.${mesh}.`) && /forwardedheaders|proxyprotocol/i.test(arg)) {
-      problems.push(`additionalArguments ${q(arg)} changes forwarded-header trust on the mTLS entrypoint`);
+  // The chart passes both lists to Traefik's command line; either can re-open forwarded-header trust.
+  for (const list of ["additionalArguments", "globalArguments"] as const) {
+    const args = Array.isArray(values[list]) ? (values[list] as unknown[]) : [];
+    for (const arg of args) {
+      const flag = typeof arg === "string" ? arg.trim().toLowerCase().replace(/^-+/, "--") : "";
+      if (flag.startsWith(`--entrypoints.${mesh.toLowerCase()}.`) && /forwardedheaders|proxyprotocol|\.http\.tls/.test(flag)) {
+        problems.push(`${list} ${q(arg)} changes forwarded-header trust (or TLS) on the mTLS entrypoint`);
+      }
     }
   }
   return problems;
+}
+
+// ---------------------------------------------------------------- construction-time type contracts
+
+
+/**
+ * The type contract of {@link TraefikInstallArgs} for every caller, plain JavaScript included,
+ * plus the Helm-level values: release name, chart version (exact SemVer), repository URL.
+ */
+export function checkTraefikInstallContract(name: unknown, given: unknown): void {
+  const c = argChecker("TraefikInstall", String(name));
+  requireString(c, "name", name);
+  const args: unknown = given === undefined ? {} : given;
+  requireObject(c, "args", args, '(or nothing) such as { namespace: "traefik" }');
+  for (const key of ["namespace", "releaseName", "chartVersion", "repository"] as const) requireString(c, key, args[key], true);
+  for (const key of ["createNamespace", "hardenDefaultTlsOption"] as const) requireOptionalBoolean(c, key, args[key]);
+  const releaseName = (args.releaseName as string | undefined) ?? name;
+  const rp = helmReleaseNameProblem(releaseName);
+  if (rp) c.fail(args.releaseName === undefined ? "name (used as releaseName)" : "releaseName", `(${q(releaseName)}) ${rp}`);
+  if (args.chartVersion !== undefined) {
+    const p = chartVersionProblem(args.chartVersion as string);
+    if (p) c.fail("chartVersion", `(${q(args.chartVersion)}) ${p}`);
+  }
+  if (args.repository !== undefined) {
+    const p = httpsUrlProblem(args.repository as string, { allowPath: true });
+    if (p) c.fail("repository", `(${q(withoutCredentials(args.repository as string))}) ${p}; give the chart repository URL, e.g. "https://traefik.github.io/charts"`);
+  }
+  if (args.mtlsEntrypoint !== undefined) {
+    requireObject(c, "mtlsEntrypoint", args.mtlsEntrypoint, '{ name: "mesh", port: 8443 }');
+    const ep = args.mtlsEntrypoint;
+    requireString(c, "mtlsEntrypoint.name", ep.name, true);
+    requireNumber(c, "mtlsEntrypoint.port", ep.port, true);
+    requireNumber(c, "mtlsEntrypoint.containerPort", ep.containerPort, true);
+    requireOptionalBoolean(c, "mtlsEntrypoint.exposePublicly", ep.exposePublicly);
+  }
+  if (args.values !== undefined && !isPlainObject(args.values)) c.fail("values", `are ${typeName(args.values)}; give chart values as an object`);
+}
+
+/**
+ * Lifetimes of a caller CA and the client certificates it issues (a WorkloadIdentity's, or the
+ * `clients` shorthand's per-caller CAs), checked here so that an error names the caller's own
+ * argument rather than the internal InternalCA child (`InternalCA "orders-caller-gw"`). Defaults
+ * are InternalCA's: CA 5y, leaves 90d renewed 30d before expiry.
+ */
+function checkCallerLifetimes(c: ArgChecker, caArg: string, caValidity: unknown, leaves: ReadonlyArray<{ path: string; validity: unknown; renewBefore: unknown }>): void {
+  requireString(c, caArg, caValidity, true);
+  const caText = caValidity ?? "5y";
+  const caHours = durationHours(c, caArg, caText);
+  c.check(caHours >= 90 * 24, caArg, `(${q(caText)}) must be at least 90d: the caller CA issues 90-day client certificates by default, and a certificate cannot outlive its CA`);
+  for (const leaf of leaves) {
+    const at = (key: string) => (leaf.path ? `${leaf.path}.${key}` : key);
+    requireString(c, at("validity"), leaf.validity, true);
+    requireString(c, at("renewBefore"), leaf.renewBefore, true);
+    const validityText = leaf.validity ?? "90d";
+    const renewText = leaf.renewBefore ?? "30d";
+    const validity = durationHours(c, at("validity"), validityText);
+    const renew = durationHours(c, at("renewBefore"), renewText);
+    checkRenewal(c, at("renewBefore"), renew, validity, renewText, validityText);
+    c.check(validity <= caHours, at("validity"), `(${q(validityText)}) would outlive the caller's CA (${caArg} ${caText}); shorten it or raise ${caArg}`);
+  }
+}
+
+/** The type contract of {@link WorkloadIdentityArgs}, and the lifetimes its internal CA would otherwise refuse under its child name. */
+export function checkWorkloadIdentityContract(name: unknown, given: unknown): void {
+  const c = argChecker("WorkloadIdentity", String(name));
+  requireString(c, "name", name);
+  const args: unknown = given === undefined ? {} : given;
+  requireObject(c, "args", args, '(or nothing) such as { uris: ["spiffe://mesh.internal/nginx-gateway"] }');
+  requireArray(c, "uris", args.uris, true, (u, path) => requireString(c, path, u));
+  requireString(c, "keyAlgorithm", args.keyAlgorithm, true);
+  if (args.keyAlgorithm !== undefined) checkKeyAlgorithm(c, "keyAlgorithm", args.keyAlgorithm);
+  requireOptionalBoolean(c, "protect", args.protect);
+  checkCallerLifetimes(c, "caValidity", args.caValidity, [{ path: "", validity: args.validity, renewBefore: args.renewBefore }]);
+}
+
+/**
+ * The type contract of {@link MtlsServiceArgs}, and the checks that would otherwise fail inside
+ * a child (a per-caller InternalCA, or the shared CA's issue calls) under the child's name: the
+ * caller CA validity, each caller's certificate lifetime and renewal window, the upstream client
+ * identity, and the cert-manager renewal window of the server certificate.
+ */
+export function checkMtlsServiceContract(name: unknown, args: unknown): void {
+  const c = argChecker("MtlsService", String(name));
+  requireString(c, "name", name);
+  requireObject(c, "args", args, "{ traefik, ca, service, hostnames, identities }");
+  requireObject(c, "traefik", args.traefik, "(the TraefikInstall the route runs on)");
+  const traefik = args.traefik;
+  c.check(Array.isArray(traefik.entrypoints) && isPlainObject(traefik.mtlsEntrypoint), "traefik", "is not a TraefikInstall; pass the TraefikInstall component");
+  requireObject(c, "ca", args.ca, "(the InternalCA that signs the server certificate)");
+  c.check(typeof args.ca.issueServerCertificate === "function", "ca", "is not an InternalCA; pass the InternalCA component");
+  requireObject(c, "service", args.service, '{ namespace: "shop", name: "orders", port: 8080 }');
+  for (const key of ["namespace", "name"] as const) requireString(c, `service.${key}`, args.service[key]);
+  const port = args.service.port;
+  if (typeof port !== "number" && typeof port !== "string") c.fail("service.port", `(${q(port)}) is ${typeName(port)}; give a port number or a port name`);
+  requireArray(c, "hostnames", args.hostnames, false, (h, path) => requireString(c, path, h));
+  requireArray(c, "identities", args.identities, true, (id, path) => requireObject(c, path, id, "(a WorkloadIdentity)"));
+  requireArray(c, "clients", args.clients, true, (cl, path) => {
+    requireObject(c, path, cl, '{ name: "nginx-gateway" }');
+    requireString(c, `${path}.name`, cl.name);
+    requireArray(c, `${path}.uris`, cl.uris, true, (u, p) => requireString(c, p, u));
+    for (const key of ["validity", "renewBefore"] as const) requireString(c, `${path}.${key}`, cl[key], true);
+  });
+  requireString(c, "entrypoint", args.entrypoint, true);
+  requireString(c, "minTlsVersion", args.minTlsVersion, true);
+  requireArray(c, "cipherSuites", args.cipherSuites, true, (s, path) => requireString(c, path, s));
+  for (const key of ["sniStrict", "forwardClientCertPem"] as const) requireOptionalBoolean(c, key, args[key]);
+
+  // Caller CAs and certificates (children named `<name>-caller-<caller>`: report under this component).
+  requireString(c, "callerKeyAlgorithm", args.callerKeyAlgorithm, true);
+  if (args.callerKeyAlgorithm !== undefined) checkKeyAlgorithm(c, "callerKeyAlgorithm", args.callerKeyAlgorithm);
+  const leaves = ((args.clients ?? []) as Record<string, unknown>[]).map((cl, i) => ({ path: `clients[${i}]`, validity: cl.validity, renewBefore: cl.renewBefore }));
+  checkCallerLifetimes(c, "callerCaValidity", args.callerCaValidity, leaves);
+
+  const sc = args.serverCertificate;
+  if (sc !== undefined) {
+    requireObject(c, "serverCertificate", sc, '{ kind: "internal-ca" } or { kind: "cert-manager", issuerRef: { name } }');
+    requireOneOf(c, "serverCertificate.kind", sc.kind, ["internal-ca", "cert-manager"], false);
+    if (sc.kind === "cert-manager") {
+      requireObject(c, "serverCertificate.issuerRef", sc.issuerRef, '{ name: "letsencrypt", kind: "ClusterIssuer" }');
+      requireString(c, "serverCertificate.issuerRef.name", sc.issuerRef.name);
+      requireOneOf(c, "serverCertificate.issuerRef.kind", sc.issuerRef.kind, ["Issuer", "ClusterIssuer"]);
+      requireString(c, "serverCertificate.issuerRef.group", sc.issuerRef.group, true);
+      for (const key of ["duration", "renewBefore"] as const) requireString(c, `serverCertificate.${key}`, sc[key], true);
+      const window = renewalWindowProblem((sc.duration as string | undefined) ?? "90d", (sc.renewBefore as string | undefined) ?? "30d", { defaultDuration: "90d" });
+      if (window) c.fail(`serverCertificate.${window[0]}`, window[1]);
+    } else {
+      c.check(Object.keys(sc).every((k) => k === "kind" || sc[k] === undefined), "serverCertificate", `(${q(Object.keys(sc))}) has settings that only apply to kind "cert-manager"`);
+    }
+  }
+
+  const up = args.upstream;
+  if (up !== undefined) {
+    requireObject(c, "upstream", up, '{ serverName: "orders.shop.svc" }');
+    requireString(c, "upstream.serverName", up.serverName, true);
+    requireString(c, "upstream.clientIdentity", up.clientIdentity, true);
+    checkIdentity(c, "upstream.clientIdentity", (up.clientIdentity) ?? `traefik-${name}`);
+    requireStringInput(c, "upstream.trustedCaPem", up.trustedCaPem, true);
+    if (typeof up.trustedCaPem === "string") {
+      const p = pemCertificateProblem(up.trustedCaPem, { bundle: true });
+      if (p) c.fail("upstream.trustedCaPem", `(${describePemArg(up.trustedCaPem)}) ${p}`);
+    }
+  }
 }

@@ -17,7 +17,7 @@ import { argChecker, q } from "../common/errors";
 import { parseDurationHours, type Duration } from "../common/duration";
 import { InternalCA, type IssuedCertificate } from "../internal-ca";
 import type { KeyAlgorithm } from "../internal-ca/types";
-import { dns1123Problem } from "./validate";
+import { checkWorkloadIdentityContract, dns1123Problem } from "./validate";
 
 /** Arguments of {@link WorkloadIdentity}. */
 export interface WorkloadIdentityArgs {
@@ -132,6 +132,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource implements Caller
   readonly certificate: IssuedCertificate;
 
   constructor(name: string, args: WorkloadIdentityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    checkWorkloadIdentityContract(name, args);
     const c = argChecker("WorkloadIdentity", name);
     const p = dns1123Problem(name);
     if (p) c.fail("name", `${q(name)} ${p}; it becomes the certificate CN and part of resource names`);

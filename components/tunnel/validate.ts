@@ -4,6 +4,27 @@
  */
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { depthBelowZone, dnsNameProblem, isInZone, isWildcard } from "../common/dns";
+import {
+  checkCloudflareId,
+  describePemArg,
+  httpsUrlProblem,
+  isKnown,
+  isPlainObject,
+  k8sLabelNameProblem,
+  k8sObjectNameProblem,
+  pemCertificateProblem,
+  quantityProblem,
+  quantityValue,
+  requireArray,
+  requireNumber,
+  requireObject,
+  requireOneOf,
+  requireOptionalBoolean,
+  requireString,
+  requireStringInput,
+  typeName,
+  withoutCredentials,
+} from "../common/validate";
 import type { TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
 
 /** Default Service port of Traefik's server-TLS entrypoint (the Traefik Helm chart's `websecure`). */
@@ -106,11 +127,14 @@ function parseUrlOrigin(c: ArgChecker, arg: string, o: UrlOrigin): URL {
   } catch {
     url = undefined;
   }
-  if (!url || url.hostname === "") return c.fail(`${arg}.url`, `(${q(o.url)}) is not a URL; expected https://host[:port]`);
+  if (!url || url.hostname === "") return c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) is not a URL; expected https://host[:port]`);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    c.fail(`${arg}.url`, `(${q(o.url)}) has scheme ${q(url.protocol)}; only https:// origins (or http:// with allowInsecureOrigin) are supported`);
+    c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) has scheme ${q(url.protocol)}; only https:// origins (or http:// with allowInsecureOrigin) are supported`);
   }
   c.check(url.username === "" && url.password === "", `${arg}.url`, "must not contain credentials");
+  // cloudflared's `service` is scheme://host:port only: a path, query or fragment would be silently dropped.
+  const dropped = httpsUrlProblem(o.url, { allowHttp: true });
+  if (dropped) c.fail(`${arg}.url`, `(${q(withoutCredentials(o.url))}) ${dropped}; route paths go in the route's \`path\` (a cloudflared path regex)`);
   return url;
 }
 
@@ -124,6 +148,7 @@ function checkSeconds(c: ArgChecker, arg: string, value: number | undefined): vo
  * Throws an {@link EdgeMtlsArgumentError} naming the argument and the bad value on the first problem.
  */
 export function validateTunnelOriginArgs(name: string, args: TunnelOriginArgs): ValidatedTunnelOrigin {
+  checkTunnelOriginContract(name, args);
   const c: ArgChecker = argChecker("TunnelOrigin", name);
   const warnings: string[] = [];
   const zone = args.zone?.name;
@@ -204,7 +229,7 @@ export function validateTunnelOriginArgs(name: string, args: TunnelOriginArgs): 
         if (!allowInsecure) {
           c.fail(
             `${arg}.origin.url`,
-            `(${q(origin.url)}) is plain http://: the hop from cloudflared to the origin would be unencrypted and unauthenticated. ` +
+            `(${q(withoutCredentials(origin.url))}) is plain http://: the hop from cloudflared to the origin would be unencrypted and unauthenticated. ` +
               "Use https:// (Traefik's server-TLS entrypoint), or pass allowInsecureOrigin: true to accept it",
           );
         }
@@ -316,4 +341,109 @@ export function validateTunnelOriginArgs(name: string, args: TunnelOriginArgs): 
     ...(certManagerDnsNames !== undefined ? { certManagerDnsNames } : {}),
     warnings,
   };
+}
+
+function checkOriginShape(c: ArgChecker, arg: string, o: unknown): void {
+  requireObject(c, arg, o, '{ url: "https://host:443" } or traefik.origin("websecure")');
+  if (o.service === undefined) {
+    requireString(c, `${arg}.url`, o.url);
+    return;
+  }
+  requireObject(c, `${arg}.service`, o.service, '{ namespace: "traefik", name: "traefik" }');
+  requireString(c, `${arg}.service.namespace`, o.service.namespace);
+  requireString(c, `${arg}.service.name`, o.service.name);
+  requireNumber(c, `${arg}.port`, o.port, true);
+  requireObject(c, `${arg}.entrypoint`, o.entrypoint, '{ name: "websecure", mtls: false }');
+  requireString(c, `${arg}.entrypoint.name`, o.entrypoint.name);
+  requireOptionalBoolean(c, `${arg}.entrypoint.mtls`, o.entrypoint.mtls);
+}
+
+function checkResources(c: ArgChecker, resources: unknown): void {
+  if (resources === undefined) return;
+  requireObject(c, "resources", resources, '{ requests: { cpu: "50m", memory: "64Mi" }, limits: { … } }');
+  for (const side of ["requests", "limits"] as const) {
+    const r = resources[side];
+    if (r === undefined) continue;
+    requireObject(c, `resources.${side}`, r, '{ cpu: "50m", memory: "64Mi" }');
+    for (const kind of ["cpu", "memory"] as const) {
+      const v = r[kind];
+      if (v === undefined) continue;
+      requireString(c, `resources.${side}.${kind}`, v);
+      const p = quantityProblem(v);
+      if (p) c.fail(`resources.${side}.${kind}`, `(${q(v)}) ${p}`);
+    }
+  }
+  const req = isPlainObject(resources.requests) ? resources.requests : {};
+  const lim = isPlainObject(resources.limits) ? resources.limits : {};
+  for (const kind of ["cpu", "memory"] as const) {
+    const a = typeof req[kind] === "string" ? quantityValue(req[kind]) : undefined;
+    const b = typeof lim[kind] === "string" ? quantityValue(lim[kind]) : undefined;
+    if (a !== undefined && b !== undefined && a > b) {
+      c.fail(`resources.requests.${kind}`, `(${q(req[kind])}) exceeds resources.limits.${kind} (${q(lim[kind])}); Kubernetes rejects a request above its limit`);
+    }
+  }
+}
+
+/**
+ * The type contract of {@link TunnelOriginArgs} for every caller, plain JavaScript included:
+ * Cloudflare ids (32 hex), route and origin shapes, discriminants, PEM and quantity values.
+ * Unresolved Outputs (ids, PEMs) are skipped.
+ */
+export function checkTunnelOriginContract(name: unknown, args: unknown): void {
+  const c = argChecker("TunnelOrigin", String(name));
+  requireString(c, "name", name);
+  requireObject(c, "args", args, "{ accountId, zone: { id, name }, routes, origin }");
+  // The name becomes Kubernetes names: the namespace `cloudflared-<name>` and `<name>-origin-tls`.
+  const nameProblem = k8sLabelNameProblem(name, 63 - "cloudflared-".length);
+  if (nameProblem) c.fail("name", `(${q(name)}) ${nameProblem}; it names the cloudflared namespace (cloudflared-<name>) and Secrets`);
+  checkCloudflareId(c, "accountId", args.accountId, "account");
+  requireObject(c, "zone", args.zone, '{ id: "<32-hex zone id>", name: "example.com" }');
+  checkCloudflareId(c, "zone.id", args.zone.id, "zone");
+  requireString(c, "zone.name", args.zone.name);
+  requireArray(c, "routes", args.routes, false, (r, path) => {
+    if (typeof r === "string") return;
+    requireObject(c, path, r, '{ hostname: "app.example.com" } or "app.example.com"');
+    requireString(c, `${path}.hostname`, r.hostname);
+    requireString(c, `${path}.path`, r.path, true);
+    requireString(c, `${path}.originServerName`, r.originServerName, true);
+    requireOptionalBoolean(c, `${path}.noTlsVerify`, r.noTlsVerify);
+    if (r.origin !== undefined) checkOriginShape(c, `${path}.origin`, r.origin);
+  });
+  if (args.origin !== undefined) checkOriginShape(c, "origin", args.origin);
+  requireOneOf(c, "edgeCertificate", args.edgeCertificate, ["universal", "advanced"]);
+  for (const key of ["setSslModeStrict", "allowInsecureOrigin"] as const) requireOptionalBoolean(c, key, args[key]);
+  for (const key of ["tunnelName", "tunnelSecretVersion", "namespace", "image", "clusterDomain"] as const) requireString(c, key, args[key], true);
+  requireNumber(c, "replicas", args.replicas, true);
+  if (args.originTimeouts !== undefined) {
+    requireObject(c, "originTimeouts", args.originTimeouts, "{ connectTimeout: 10 } (seconds)");
+    for (const [k, v] of Object.entries(args.originTimeouts)) requireNumber(c, `originTimeouts.${k}`, v, true);
+  }
+  checkResources(c, args.resources);
+  const cert = args.originCertificate;
+  if (cert !== undefined) {
+    requireObject(c, "originCertificate", cert, '{ kind: "cert-manager", issuerRef } or { kind: "internal-ca", ca }');
+    requireOneOf(c, "originCertificate.kind", cert.kind, ["cert-manager", "internal-ca"], false);
+    requireString(c, "originCertificate.namespace", cert.namespace, true);
+    requireString(c, "originCertificate.secretName", cert.secretName, true);
+    if (typeof cert.secretName === "string") {
+      const p = k8sObjectNameProblem(cert.secretName);
+      if (p) c.fail("originCertificate.secretName", `(${q(cert.secretName)}) ${p}`);
+    }
+    if (cert.kind === "cert-manager") {
+      requireObject(c, "originCertificate.issuerRef", cert.issuerRef, '{ name: "letsencrypt-dns01", kind: "ClusterIssuer" }');
+      requireString(c, "originCertificate.issuerRef.name", cert.issuerRef.name);
+      requireOneOf(c, "originCertificate.issuerRef.kind", cert.issuerRef.kind, ["ClusterIssuer", "Issuer"]);
+      requireArray(c, "originCertificate.dnsNames", cert.dnsNames, true, (n, path) => requireString(c, path, n));
+      requireArray(c, "originCertificate.dependsOn", cert.dependsOn, true);
+      requireOptionalBoolean(c, "originCertificate.waitForReady", cert.waitForReady);
+      requireStringInput(c, "originCertificate.caPem", cert.caPem, true);
+      if (typeof cert.caPem === "string") {
+        const p = pemCertificateProblem(cert.caPem, { bundle: true });
+        if (p) c.fail("originCertificate.caPem", `(${describePemArg(cert.caPem)}) ${p}`);
+      }
+    } else {
+      requireObject(c, "originCertificate.ca", cert.ca, "(such as an InternalCA)");
+      c.check(typeof cert.ca.issueServerCertificate === "function", "originCertificate.ca", `is ${isKnown(cert.ca) ? "not an issuer" : typeName(cert.ca)}; pass an InternalCA (anything with issueServerCertificate)`);
+    }
+  }
 }

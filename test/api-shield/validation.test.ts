@@ -26,7 +26,7 @@ beforeAll(async () => {
 const anchor = cloudflareManagedCa({ issuerSki: "AB" });
 
 function zone(protections: ApiProtection[], extra: Partial<ApiShieldMtlsArgs> = {}): () => ApiShieldMtls {
-  return () => new ApiShieldMtls("edge", { zoneId: "z", zoneName: "example.com", trustAnchor: anchor, protections, ...extra });
+  return () => new ApiShieldMtls("edge", { zoneId: "1123456789abcdef0123456789abcdef", zoneName: "example.com", trustAnchor: anchor, protections, ...extra });
 }
 
 describe("ApiShieldMtls construction errors", () => {
@@ -98,21 +98,21 @@ describe("ApiShieldMtls construction errors", () => {
 
 describe("ApiShieldCa construction errors", () => {
   it("refuses a non-CA certificate as the trust anchor", () => {
-    expect(() => new ApiShieldCa("mesh", { accountId: "a", certificatePem: pki.leafPem })).toThrow(
+    expect(() => new ApiShieldCa("mesh", { accountId: "0123456789abcdef0123456789abcdef", certificatePem: pki.leafPem })).toThrow(
       'ApiShieldCa "mesh": certificatePem is not a CA certificate (Basic Constraints CA:TRUE is required; subject "CN=caller-worker")',
     );
   });
 
   it("refuses text that is not a PEM certificate", () => {
-    expect(() => new ApiShieldCa("mesh", { accountId: "a", certificatePem: "not a pem" })).toThrow(/certificatePem is not a single parseable PEM certificate/);
+    expect(() => new ApiShieldCa("mesh", { accountId: "0123456789abcdef0123456789abcdef", certificatePem: "not a pem" })).toThrow(/certificatePem is not a single parseable PEM certificate/);
   });
 
   it("refuses a bundle of several certificates as one trust anchor", () => {
-    expect(() => new ApiShieldCa("mesh", { accountId: "a", certificatePem: pki.caPem + pki.caPem })).toThrow(/found 2/);
+    expect(() => new ApiShieldCa("mesh", { accountId: "0123456789abcdef0123456789abcdef", certificatePem: pki.caPem + pki.caPem })).toThrow(/found 2/);
   });
 
   it("refuses neither or both of authority and certificatePem", () => {
-    expect(() => new ApiShieldCa("mesh", { accountId: "a" })).toThrow('ApiShieldCa "mesh": authority/certificatePem are both missing: give exactly one');
+    expect(() => new ApiShieldCa("mesh", { accountId: "0123456789abcdef0123456789abcdef" })).toThrow('ApiShieldCa "mesh": authority/certificatePem are both missing: give exactly one');
   });
 });
 
@@ -120,20 +120,20 @@ describe("WorkerClientCertificate construction errors", () => {
   const material = (): { certificatePem: string; privateKeyPem: string } => ({ certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem });
 
   it("refuses a binding name that is not a JavaScript identifier", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "a", bindingName: "api-mtls", certificate: material() })).toThrow(
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "api-mtls", certificate: material() })).toThrow(
       'WorkerClientCertificate "caller": bindingName ("api-mtls") must be a JavaScript identifier (letters, digits, _ and $, not starting with a digit), e.g. "API_MTLS"',
     );
   });
 
   it("refuses a binding name that starts with a digit", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "a", bindingName: "1CERT", certificate: material() })).toThrow(/bindingName \("1CERT"\)/);
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "1CERT", certificate: material() })).toThrow(/bindingName \("1CERT"\)/);
   });
 
   it("refuses a binding name already used by the script's other bindings", () => {
     expect(
       () =>
         new WorkerClientCertificate("caller", {
-          accountId: "a",
+          accountId: "0123456789abcdef0123456789abcdef",
           bindingName: "API",
           certificate: material(),
           script: { scriptName: "caller", content: "", bindings: [{ type: "plain_text", name: "API", text: "x" }] },
@@ -142,14 +142,14 @@ describe("WorkerClientCertificate construction errors", () => {
   });
 
   it("refuses a CA certificate as the Worker's client certificate", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "a", bindingName: "API", certificate: { certificatePem: pki.caPem, privateKeyPem: "k" } })).toThrow(
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", certificate: { certificatePem: pki.caPem, privateKeyPem: "k" } })).toThrow(
       /certificate\.certificatePem is a CA certificate/,
     );
   });
 
   it("refuses an issuer without an identity", () => {
     const issuer = { issueClientCertificate: () => ({ certPem: pulumi.output(""), privateKeyPem: pulumi.output("") }) };
-    expect(() => new WorkerClientCertificate("caller", { accountId: "a", bindingName: "API", issuer })).toThrow(/identity \(undefined\) is required with issuer/);
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", issuer })).toThrow(/identity \(undefined\) is required with issuer/);
   });
 
   it("mtlsCertificateBinding refuses a bad binding name too", () => {
@@ -162,7 +162,7 @@ describe("trust anchors known only at deployment", () => {
   it("fails the deployment when an Output PEM turns out not to be a CA", async () => {
     await expect(
       runProgram(() => {
-        new ApiShieldCa("mesh", { accountId: "a", certificatePem: pulumi.output(pki.leafPem) });
+        new ApiShieldCa("mesh", { accountId: "0123456789abcdef0123456789abcdef", certificatePem: pulumi.output(pki.leafPem) });
       }),
     ).rejects.toThrow(/ApiShieldCa "mesh": certificatePem is not a CA certificate/);
   });

@@ -61,14 +61,14 @@ describe("validateStackConfig", () => {
   it("no longer accepts the unused `clients[].identity` key", () => {
     const svc = { name: "orders", namespace: "shop", service: "orders", port: 8080, hostnames: ["orders.mesh.internal"], clients: [{ name: "gw", identity: "gw" }] };
     const { problems } = validateStackConfig({ ...base, services: [svc] });
-    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:services.0.clients.0"]);
-    expect(problems[0]?.problem).toMatch(/unknown key\(s\) "identity"/);
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:services.0.clients.0.identity"]);
+    expect(problems[0]?.problem).toMatch(/^unknown key "identity"/);
   });
 
   it("rejects a misspelled key instead of ignoring it", () => {
     const { problems } = validateStackConfig({ ...base, certManger: {} });
-    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:"]);
-    expect(problems[0]?.problem).toMatch(/unknown key\(s\) "certManger"/);
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:certManger"]);
+    expect(problems[0]?.problem).toMatch(/^unknown key "certManger" — did you mean "certManager"\?/);
   });
 
   it("accepts the intermediate's validities and the end-of-life warning horizon", () => {
@@ -120,5 +120,13 @@ describe("the stack program with bad config", () => {
     const cloudflare = JSON.stringify({ accountId: "0123456789abcdef0123456789abcdef", zoneId: "0123456789abcdef0123456789abcdef", zone: "example.com" });
     const err = await runStack(ROOT, "dev", { configOverrides: { "edge-mtls:cloudflare": cloudflare } }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^Pulumi\.dev\.yaml: cloudflare:apiToken: missing secret; .*pulumi config set --secret cloudflare:apiToken/);
+  });
+});
+
+describe("a misspelled key in a real stack file (issue 14)", () => {
+  it("fails the dev stack run naming the file, the key and the right spelling, instead of silently using the default CA", async () => {
+    await expect(runStack(ROOT, "dev", { configOverrides: { "edge-mtls:internalCA": { keyAlgorithm: "RSA-4096", intermediate: true } } })).rejects.toThrow(
+      'Pulumi.dev.yaml: edge-mtls:internalCA: unknown key "internalCA" — did you mean "internalCa"? (an unknown key is never read, so its setting would be silently lost)',
+    );
   });
 });

@@ -299,7 +299,8 @@ describe("TunnelOrigin: origin certificate", () => {
 
   it("mounts a private issuer's CA where caPool points", async () => {
     const ca = "-----BEGIN CERTIFICATE-----\nPRIVATE-ACME\n-----END CERTIFICATE-----\n";
-    const p = await plan({ ...seed000, originCertificate: { kind: "cert-manager", issuerRef: { name: "step" }, caPem: ca } });
+    // An Output (as from a CertManagerIssuer or a stack reference): a plain string would be parsed at construction.
+    const p = await plan({ ...seed000, originCertificate: { kind: "cert-manager", issuerRef: { name: "step" }, caPem: pulumi.output(ca) } });
     expect(ingresses(p)[0]?.originRequest).toMatchObject({ caPool: ORIGIN_CA_POOL });
     const cm = p.find(T.configMap);
     expect(cm.inputs.data).toEqual({ "ca.crt": ca });

@@ -13,8 +13,8 @@ const websecure: TraefikOrigin = {
   entrypoint: { name: "websecure", port: 8443, mtls: false },
 };
 const base: TunnelOriginArgs = {
-  accountId: "acc",
-  zone: { id: "zone-id", name: "mlops-club.org" },
+  accountId: "0123456789abcdef0123456789abcdef",
+  zone: { id: "1123456789abcdef0123456789abcdef", name: "mlops-club.org" },
   origin: websecure,
   routes: ["whoami.mlops-club.org"],
 };
