@@ -44,7 +44,8 @@ function arg(flag: string): string | undefined {
 
 async function engine(n: number): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const plan = await runProgram(fleet(n), { now: NOW, stack: "bench", project: "bench" });
+  const limit = process.env.BENCH_STACK_LIMIT === undefined ? undefined : Number(process.env.BENCH_STACK_LIMIT);
+  const plan = await runProgram(fleet(n), { now: NOW, stack: "bench", project: "bench", ...(limit === undefined ? {} : { stackTraceLimit: limit }) });
   const t1 = performance.now();
   const files = renderPlan(plan);
   const t2 = performance.now();
@@ -78,7 +79,7 @@ async function floor(n: number): Promise<Record<string, unknown>> {
   const shape = JSON.parse(fs.readFileSync(shapeFile, "utf8")) as Shape;
   const perServiceJson = shape.perService.map((e) => JSON.stringify(e.inputs));
   let count = 0;
-  pulumi.runtime.setMocks(
+  void pulumi.runtime.setMocks(
     {
       newResource: (a) => {
         count++;
@@ -95,8 +96,9 @@ async function floor(n: number): Promise<Record<string, unknown>> {
   const saved = Error.stackTraceLimit;
   if (Number.isFinite(limit)) Error.stackTraceLimit = limit;
   const t0 = performance.now();
+  class Raw extends pulumi.CustomResource {}
   const make = (e: ShapeEntry, name: string, inputs: Record<string, unknown>, parent: pulumi.Resource | undefined): pulumi.Resource =>
-    e.custom ? new pulumi.CustomResource(e.type, name, inputs, { parent }) : new pulumi.ComponentResource(e.type, name, {}, { parent });
+    e.custom ? new Raw(e.type, name, inputs, { parent }) : new pulumi.ComponentResource(e.type, name, {}, { parent });
   await pulumi.runtime.runInPulumiStack(async () => {
     const fixed: pulumi.Resource[] = [];
     for (const e of shape.fixed) fixed.push(make(e, e.name, e.inputs, e.parent >= 0 ? fixed[e.parent] : undefined));
