@@ -18,7 +18,6 @@ const keyInputs = kind === "RSA" ? { algorithm: "RSA", rsaBits: 2048 } : { algor
 const caKeyInputs = kind === "RSA" ? { algorithm: "RSA", rsaBits: 4096 } : { algorithm: "ECDSA", ecdsaCurve: "P256" };
 const webAlg = kind === "RSA" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) } : { name: "ECDSA", namedCurve: "P-256" };
 const signing = kind === "RSA" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", hash: "SHA-256" };
-type WebKey = Awaited<ReturnType<typeof crypto.webcrypto.subtle.importKey>>;
 const USES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"];
 
 async function main(): Promise<void> {
