@@ -5,6 +5,7 @@
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
+import { promisify } from "node:util";
 import { x509 } from "../../components/common/x509";
 type WebCrypto = typeof crypto.webcrypto;
 type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
@@ -237,17 +238,37 @@ export interface KeyRequest {
  */
 export type KeySource = (request: KeyRequest) => crypto.KeyObject | undefined;
 
-/** Generates a private key as `tls.PrivateKey` does (the provider's own code path). */
-export function generatePrivateKey(request: KeyRequest): crypto.KeyObject {
+type KeyGenParams = ["rsa", crypto.RSAKeyPairKeyObjectOptions] | ["ec", crypto.ECKeyPairKeyObjectOptions] | ["ed25519", crypto.ED25519KeyPairKeyObjectOptions];
+
+/** The key-generation parameters of a `PrivateKey` request. */
+function keyGenParams(request: KeyRequest): KeyGenParams {
   const { algorithm, rsaBits, ecdsaCurve } = request;
-  if (algorithm === "RSA") return crypto.generateKeyPairSync("rsa", { modulusLength: rsaBits }).privateKey;
+  if (algorithm === "RSA") return ["rsa", { modulusLength: rsaBits }];
   if (algorithm === "ECDSA") {
     const curve = CURVES[ecdsaCurve];
     if (!curve) throw new Error(`tls: ECDSA curve ${ecdsaCurve} is not supported by the offline engine (P256, P384, P521 are)`);
-    return crypto.generateKeyPairSync("ec", { namedCurve: curve.node }).privateKey;
+    return ["ec", { namedCurve: curve.node }];
   }
-  if (algorithm === "ED25519") return crypto.generateKeyPairSync("ed25519").privateKey;
+  if (algorithm === "ED25519") return ["ed25519", {}];
   throw new Error(`tls:index/privateKey:PrivateKey: algorithm must be RSA, ECDSA or ED25519, got ${JSON.stringify(algorithm)}`);
+}
+
+/** Generates a private key as `tls.PrivateKey` does (the provider's own code path). */
+export function generatePrivateKey(request: KeyRequest): crypto.KeyObject {
+  const [type, options] = keyGenParams(request);
+  // The overloads want a literal type per call.
+  if (type === "rsa") return crypto.generateKeyPairSync(type, options).privateKey;
+  if (type === "ec") return crypto.generateKeyPairSync(type, options).privateKey;
+  return crypto.generateKeyPairSync(type, options).privateKey;
+}
+
+/** `generatePrivateKey` off the main thread (libuv's pool): for pre-generating keys in parallel. */
+export async function generatePrivateKeyAsync(request: KeyRequest): Promise<crypto.KeyObject> {
+  const [type, options] = keyGenParams(request);
+  const run = promisify(crypto.generateKeyPair);
+  if (type === "rsa") return (await run(type, options)).privateKey;
+  if (type === "ec") return (await run(type, options)).privateKey;
+  return (await run(type, options)).privateKey;
 }
 
 /** True when `key` is what `request` asks for (a supplied key must be). */

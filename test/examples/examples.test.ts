@@ -13,6 +13,7 @@ import { parseCertStatus, x509 } from "edge-mtls";
 import { renderPlan, runStack, type PlanResult, type RecordedResource } from "edge-mtls/engine";
 import { validateCustomResource } from "../support/crd";
 import { SAMPLE_STATUSES, seed003TlsStatus } from "../../examples/04-paas-custom-domains/tls-status";
+import { pooledProviders } from "../support/key-pool";
 
 const EXAMPLES_DIR = path.resolve(__dirname, "../../examples");
 const NOW = new Date("2026-01-01T00:00:00Z");
@@ -30,7 +31,7 @@ const plans = new Map<Example, Promise<PlanResult>>();
 function planOf(example: Example): Promise<PlanResult> {
   let p = plans.get(example);
   if (!p) {
-    p = runStack(path.join(EXAMPLES_DIR, example), "example", { now: NOW });
+    p = runStack(path.join(EXAMPLES_DIR, example), "example", { now: NOW, providers: pooledProviders() });
     plans.set(example, p);
   }
   return p;

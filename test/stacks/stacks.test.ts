@@ -10,13 +10,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderPlan, runStack, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
+import { pooledProviders } from "../support/key-pool";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["dev", "staging", "prod"] as const;
 const plans = new Map<string, PlanResult>();
 
 beforeAll(async () => {
-  for (const s of STACKS) plans.set(s, await runStack(ROOT, s));
+  for (const s of STACKS) plans.set(s, await runStack(ROOT, s, { providers: pooledProviders() }));
 });
 const plan = (s: string) => plans.get(s) as PlanResult;
 const spec = (p: PlanResult, type: string, name: string) => p.find(type, name).inputs.spec as Record<string, unknown>;
@@ -62,7 +63,7 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 
   it("produces a byte-identical plan on a second run", async () => {
-    const again = await runStack(ROOT, stack);
+    const again = await runStack(ROOT, stack, { providers: pooledProviders() });
     const a = renderPlan(plan(stack));
     const b = renderPlan(again);
     expect([...b.keys()]).toEqual([...a.keys()]);
