@@ -7,7 +7,7 @@
  *
  *   npm run bench                      # N = 10, 100, 300 (1,000 when it fits the budget)
  *   npm run bench -- --quick           # CI smoke: tiny N, one repetition, short handshakes
- *   npm run bench -- --sizes 10,100 --reps 3 --budget 480 --out /tmp/b.md
+ *   npm run bench -- --sizes 10,100 --reps 3 --tls-leaves 100 --budget 480 --out /tmp/b.md
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -33,6 +33,8 @@ const optionalLarge = quick || flag("--sizes") ? undefined : 1000;
 const budgetS = Number(flag("--budget") ?? (quick ? "300" : "540"));
 const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
 const handshakeSeconds = quick ? 1 : 4;
+const repsFlag = flag("--reps");
+const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
 
 interface PlanSample {
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
 
   // 1. tls provider vs direct signing (ECDSA default; RSA seed 004 profile, fewer leaves).
   log("tls provider vs @peculiar/x509");
-  const tls = [JSON.parse(await child("tls-child.ts", [quick ? "10" : "150", "ECDSA"])), JSON.parse(await child("tls-child.ts", [quick ? "2" : "10", "RSA"]))] as Array<{
+  const tls = [JSON.parse(await child("tls-child.ts", [String(tlsLeaves), "ECDSA"])), JSON.parse(await child("tls-child.ts", [quick ? "2" : "10", "RSA"]))] as Array<{
     kind: string;
     leaves: number;
     providerMsPerLeaf: number;
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
     });
     rows.push({ n, reps, engine: med(e), floor: med(f) });
   };
-  for (const n of sizes) await runSize(n, quick ? 1 : n <= 100 ? 3 : 1);
+  for (const n of sizes) await runSize(n, repsFlag ? Number(repsFlag) : quick ? 1 : n <= 100 ? 3 : 1);
   const largest = rows.at(-1);
   let skippedLarge = "";
   if (optionalLarge && largest) {
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
   L.push(
     "# Benchmarks",
     "",
-    `Written by \`npm run bench\`${quick ? " **--quick** (smoke run: tiny N, not a measurement)" : ""} on ${new Date().toISOString().slice(0, 10)} in ${totalS.toFixed(0)} s. Reproduce with \`npm run bench\` (about ${Math.ceil(totalS / 60)} min here); \`npm run bench -- --quick\` is the CI smoke run.`,
+    `Written by \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`${quick ? " (**--quick**: smoke run, tiny N, not a measurement)" : ""} on ${new Date().toISOString().slice(0, 10)} in ${totalS.toFixed(0)} s. Reproduce with \`npm run bench\` (about ${Math.ceil(totalS / 60)} min here); \`npm run bench -- --quick\` is the CI smoke run.`,
     "",
     "## Machine",
     "",
