@@ -13,6 +13,8 @@ export default defineConfig({
     // Each file gets its own process: the Pulumi runtime keeps global state.
     pool: "forks",
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Generates the suite's RSA key pool once (test/support/key-pool.ts).
+    globalSetup: ["./test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

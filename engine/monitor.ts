@@ -81,7 +81,7 @@ export class OfflineMonitor {
   private readonly providers: readonly SimulatedProvider[];
 
   constructor(private readonly options: MonitorOptions) {
-    this.providers = options.providers ?? [tlsProvider, randomProvider, cloudProvider];
+    this.providers = (options.providers ?? [tlsProvider, randomProvider, cloudProvider]).map((p) => p.forRun?.() ?? p);
   }
 
   private provider(type: string): SimulatedProvider {

@@ -19,11 +19,31 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g;
 const KEY_MATERIAL = /PRIVATE KEY|OPENSSH PRIVATE/;
 
 
+/**
+ * Certificates parsed while rendering one plan, by PEM: a CA certificate appears in every
+ * bundle, Secret and leaf row, and is parsed once. Emptied when the render ends.
+ */
+const parsed = new Map<string, x509.X509Certificate | Error>();
+
+function parseCertificate(pem: string): x509.X509Certificate {
+  let c = parsed.get(pem);
+  if (c === undefined) {
+    try {
+      c = new x509.X509Certificate(pem);
+    } catch (e) {
+      c = e instanceof Error ? e : new Error(String(e));
+    }
+    parsed.set(pem, c);
+  }
+  if (c instanceof Error) throw c;
+  return c;
+}
+
 /** A stable, human description of a PEM block. */
 export function describePem(kind: string, block: string): string {
   if (kind === "CERTIFICATE") {
     try {
-      const c = new x509.X509Certificate(block);
+      const c = parseCertificate(block);
       const hours = Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / 3600_000);
       const issuer = c.issuer === c.subject ? "self-signed" : `issuer="${c.issuer}"`;
       return `[certificate subject="${c.subject}" ${issuer} validity=${formatHours(hours)}]`;
@@ -121,7 +141,7 @@ function certRows(plan: PlanResult): CertRow[] {
       issuer = "(unknown until apply)";
       if (caPem) {
         try {
-          issuer = new x509.X509Certificate(caPem).subject;
+          issuer = parseCertificate(caPem).subject;
         } catch {
           issuer = "(unparseable)";
         }
@@ -142,7 +162,9 @@ function tree(plan: PlanResult): string[] {
   const children = new Map<string, RecordedResource[]>();
   for (const r of live) {
     const key = r.parent ?? "";
-    children.set(key, [...(children.get(key) ?? []), r]);
+    const siblings = children.get(key);
+    if (siblings) siblings.push(r);
+    else children.set(key, [r]);
   }
   const showOp = plan.resources.some((r) => r.op !== "create");
   const walk = (urn: string, depth: number) => {
@@ -265,7 +287,7 @@ export function keyIdentifierAliases(plan: PlanResult): Array<[RegExp, string]> 
     const pem = r.outputs.certPem;
     if (!r.type.startsWith("tls:") || typeof pem !== "string" || !pem.includes("BEGIN CERTIFICATE")) continue;
     try {
-      const ski = new x509.X509Certificate(pem).getExtension(x509.SubjectKeyIdentifierExtension);
+      const ski = parseCertificate(pem).getExtension(x509.SubjectKeyIdentifierExtension);
       if (!ski) continue;
       const hex = ski.keyId.toLowerCase();
       const colons = hex.replace(/(..)(?!$)/g, "$1:");
@@ -277,11 +299,30 @@ export function keyIdentifierAliases(plan: PlanResult): Array<[RegExp, string]> 
   return out;
 }
 
+/**
+ * A function that replaces every key identifier of `aliases` by its label in one pass: one
+ * alternation of all identifiers and a map lookup per match (a pass per identifier over every
+ * file made rendering quadratic in the fleet size).
+ */
+export function keyIdentifierReplacer(aliases: ReadonlyArray<[RegExp, string]>): (content: string) => string {
+  const labels = new Map<string, string>();
+  for (const [re, label] of aliases) {
+    for (const alt of re.source.split("|")) if (!labels.has(alt.toLowerCase())) labels.set(alt.toLowerCase(), label);
+  }
+  if (labels.size === 0) return (content) => content;
+  // Longest first, so that no identifier is cut short by a shorter one it starts with.
+  const all = new RegExp([...labels.keys()].sort((a, b) => b.length - a.length).join("|"), "gi");
+  return (content) => content.replace(all, (m) => labels.get(m.toLowerCase()) ?? m);
+}
+
 /** All plan files: relative path → content. */
 export function renderPlan(plan: PlanResult): Map<string, string> {
-  const aliases = keyIdentifierAliases(plan);
-  const stable = (content: string) => aliases.reduce((acc, [re, label]) => acc.replace(re, label), content);
-  return new Map([...renderFiles(plan)].map(([name, content]) => [name, stable(content)]));
+  try {
+    const stable = keyIdentifierReplacer(keyIdentifierAliases(plan));
+    return new Map([...renderFiles(plan)].map(([name, content]) => [name, stable(content)]));
+  } finally {
+    parsed.clear();
+  }
 }
 
 function renderFiles(plan: PlanResult): Map<string, string> {

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { setClock } from "../components/common/clock";
 import { readProjectMain, readProjectName, readStackConfig } from "./config";
 import { OfflineMonitor, type Op, type RecordedResource } from "./monitor";
+import type { SimulatedProvider } from "./providers/types";
 
 export type { Op, RecordedResource } from "./monitor";
 
@@ -26,6 +27,20 @@ export interface RunOptions {
   /** A previous run to diff against: unchanged resources keep their outputs, ops say what changes. */
   readonly prior?: PlanResult;
   /**
+   * The simulated providers, in lookup order. Each run gets its own instance of a provider
+   * that keeps per-run state (`SimulatedProvider.forRun`).
+   * @default the `tls` provider (generated keys), `random`, then the cloud echo provider
+   */
+  readonly providers?: readonly SimulatedProvider[];
+  /**
+   * `Error.stackTraceLimit` while the program runs (restored after). The Pulumi SDK captures a
+   * stack trace for every output promise it creates, for debugging leaks; at fleet scale that
+   * is a quarter of a plan's CPU. Errors keep their messages (which is what the plan CLI
+   * prints) and this many frames. (0 frames broke the isolation of a failed run from the next in
+   * test/internal-ca/validation.test.ts — not root-caused; 3 does not.) @default 3
+   */
+  readonly stackTraceLimit?: number;
+  /**
    * Runs the program inside the Pulumi stack and resolves to its outputs, in place of the
    * engine's own `runInPulumiStack(program)`. Pass the Pulumi SDK's language host
    * (`@pulumi/pulumi/cmd/run`'s `run`, which registers ts-node and loads `main` itself) to
@@ -34,6 +49,9 @@ export interface RunOptions {
    */
   readonly host?: (program: () => Promise<unknown>) => Promise<unknown>;
 }
+
+/** Default `RunOptions.stackTraceLimit`. */
+export const RUN_STACK_TRACE_LIMIT = 3;
 
 /** The outcome of one offline run. */
 export class PlanResult {
@@ -129,7 +147,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   const stack = options.stack ?? "test";
   const preview = options.preview ?? false;
   const now = new Date((options.now ?? new Date()).getTime());
-  const monitor = new OfflineMonitor({ preview, now: () => now, prior: options.prior?.byUrn });
+  const monitor = new OfflineMonitor({ preview, now: () => now, prior: options.prior?.byUrn, providers: options.providers });
   const warnings: string[] = [];
   const runtimeErrors: string[] = [];
 
@@ -146,6 +164,8 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   } satisfies RuntimeStore);
 
   const previousClock = setClock(() => now);
+  const previousStackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = options.stackTraceLimit ?? RUN_STACK_TRACE_LIMIT;
   const origWarn = console.warn;
   const origError = console.error;
   console.warn = (...args: unknown[]) => {
@@ -195,6 +215,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     console.warn = origWarn;
     console.error = origError;
     setClock(previousClock);
+    Error.stackTraceLimit = previousStackTraceLimit;
     running = false;
   }
 }

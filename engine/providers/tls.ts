@@ -5,6 +5,7 @@
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
+import { promisify } from "node:util";
 import { x509 } from "../../components/common/x509";
 type WebCrypto = typeof crypto.webcrypto;
 type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
@@ -76,7 +77,10 @@ interface KeyInfo {
 }
 
 function keyInfo(privateKeyPem: string): KeyInfo {
-  const key = crypto.createPrivateKey(privateKeyPem);
+  return describeKey(crypto.createPrivateKey(privateKeyPem));
+}
+
+function describeKey(key: crypto.KeyObject): KeyInfo {
   switch (key.asymmetricKeyType) {
     case "rsa":
       return {
@@ -111,6 +115,84 @@ async function cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publi
   return { privateKey, publicKey };
 }
 
+/**
+ * What one run memoises, so that the N certificates a shared CA signs cost N signatures and
+ * not N PEM parses, N WebCrypto imports and N key/certificate checks as well: parsed private
+ * keys (by PEM, including the PEMs of keys this run generated), their imported CryptoKeys,
+ * parsed certificates, the certificate requests this run signed itself, and CA key/certificate
+ * matches. One cache per run (see `forRun`): nothing outlives the run, runs stay isolated.
+ * Outputs are unchanged by it: the cache only skips recomputing what a run already computed.
+ */
+class TlsRunCache {
+  private readonly keys = new Map<string, KeyInfo>();
+  private readonly imported = new Map<KeyInfo, Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }>>();
+  private readonly certs = new Map<string, x509.X509Certificate>();
+  private readonly ownRequests = new Map<string, x509.Pkcs10CertificateRequest>();
+  private readonly caMatches = new Map<string, boolean>();
+
+  key(pem: string): KeyInfo {
+    let info = this.keys.get(pem);
+    if (!info) {
+      info = keyInfo(pem);
+      this.keys.set(pem, info);
+    }
+    return info;
+  }
+
+  /** Records a key this run generated under each PEM encoding it outputs. */
+  rememberKey(info: KeyInfo, pems: readonly string[]): void {
+    for (const pem of pems) this.keys.set(pem, info);
+  }
+
+  cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+    let keys = this.imported.get(info);
+    if (!keys) {
+      keys = cryptoKeys(info);
+      this.imported.set(info, keys);
+    }
+    return keys;
+  }
+
+  certificate(pem: string): x509.X509Certificate {
+    let cert = this.certs.get(pem);
+    if (!cert) {
+      cert = new x509.X509Certificate(pem);
+      this.certs.set(pem, cert);
+    }
+    return cert;
+  }
+
+  rememberCertificate(pem: string, cert: x509.X509Certificate): void {
+    this.certs.set(pem, cert);
+  }
+
+  /** A certificate request: one this run signed (its signature is known good), else parsed and verified. */
+  async request(pem: string): Promise<x509.Pkcs10CertificateRequest> {
+    const own = this.ownRequests.get(pem);
+    if (own) return own;
+    const csr = new x509.Pkcs10CertificateRequest(pem);
+    if (!(await csr.verify())) throw new Error("tls: certificate request signature is invalid");
+    return csr;
+  }
+
+  rememberRequest(pem: string, csr: x509.Pkcs10CertificateRequest): void {
+    this.ownRequests.set(pem, csr);
+  }
+
+  /** True when the CA private key is the CA certificate's key (checked once per pair). */
+  caKeyMatches(caCertPem: string, caKeyPem: string, ca: x509.X509Certificate, caInfo: KeyInfo): boolean {
+    const id = `${caCertPem}\u0000${caKeyPem}`;
+    let match = this.caMatches.get(id);
+    if (match === undefined) {
+      const caSpki = Buffer.from(ca.publicKey.rawData).toString("hex");
+      const keySpki = crypto.createPublicKey(caInfo.key).export({ type: "spki", format: "der" }).toString("hex");
+      match = caSpki === keySpki;
+      this.caMatches.set(id, match);
+    }
+    return match;
+  }
+}
+
 function sshString(buf: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(buf.length);
@@ -141,34 +223,81 @@ function sshPublicKey(key: crypto.KeyObject): Buffer | undefined {
   return undefined;
 }
 
-function createPrivateKey(inputs: Record<string, unknown>): CreateResult {
+/** What a `PrivateKey` asks for. */
+export interface KeyRequest {
+  readonly algorithm: string;
+  readonly rsaBits: number;
+  readonly ecdsaCurve: string;
+}
+
+/**
+ * Supplies an already generated private key for a `PrivateKey` instead of generating one, or
+ * undefined to generate. For test suites that would otherwise spend most of their time
+ * generating RSA keys: they generate a pool once with `generatePrivateKey` (this provider's
+ * own code path) and hand each key out once. The key must match the request.
+ */
+export type KeySource = (request: KeyRequest) => crypto.KeyObject | undefined;
+
+type KeyGenParams = ["rsa", crypto.RSAKeyPairKeyObjectOptions] | ["ec", crypto.ECKeyPairKeyObjectOptions] | ["ed25519", crypto.ED25519KeyPairKeyObjectOptions];
+
+/** The key-generation parameters of a `PrivateKey` request. */
+function keyGenParams(request: KeyRequest): KeyGenParams {
+  const { algorithm, rsaBits, ecdsaCurve } = request;
+  if (algorithm === "RSA") return ["rsa", { modulusLength: rsaBits }];
+  if (algorithm === "ECDSA") {
+    const curve = CURVES[ecdsaCurve];
+    if (!curve) throw new Error(`tls: ECDSA curve ${ecdsaCurve} is not supported by the offline engine (P256, P384, P521 are)`);
+    return ["ec", { namedCurve: curve.node }];
+  }
+  if (algorithm === "ED25519") return ["ed25519", {}];
+  throw new Error(`tls:index/privateKey:PrivateKey: algorithm must be RSA, ECDSA or ED25519, got ${JSON.stringify(algorithm)}`);
+}
+
+/** Generates a private key as `tls.PrivateKey` does (the provider's own code path). */
+export function generatePrivateKey(request: KeyRequest): crypto.KeyObject {
+  const [type, options] = keyGenParams(request);
+  // The overloads want a literal type per call.
+  if (type === "rsa") return crypto.generateKeyPairSync(type, options).privateKey;
+  if (type === "ec") return crypto.generateKeyPairSync(type, options).privateKey;
+  return crypto.generateKeyPairSync(type, options).privateKey;
+}
+
+/** `generatePrivateKey` off the main thread (libuv's pool): for pre-generating keys in parallel. */
+export async function generatePrivateKeyAsync(request: KeyRequest): Promise<crypto.KeyObject> {
+  const [type, options] = keyGenParams(request);
+  const run = promisify(crypto.generateKeyPair);
+  if (type === "rsa") return (await run(type, options)).privateKey;
+  if (type === "ec") return (await run(type, options)).privateKey;
+  return (await run(type, options)).privateKey;
+}
+
+/** True when `key` is what `request` asks for (a supplied key must be). */
+function keyMatches(key: crypto.KeyObject, request: KeyRequest): boolean {
+  const d = key.asymmetricKeyDetails;
+  if (request.algorithm === "RSA") return key.asymmetricKeyType === "rsa" && d?.modulusLength === request.rsaBits;
+  if (request.algorithm === "ECDSA") return key.asymmetricKeyType === "ec" && d?.namedCurve === CURVES[request.ecdsaCurve]?.node;
+  return request.algorithm === "ED25519" && key.asymmetricKeyType === "ed25519";
+}
+
+function createPrivateKey(inputs: Record<string, unknown>, cache: TlsRunCache, keySource?: KeySource): CreateResult {
   const algorithm = str(inputs.algorithm) ?? "";
   const rsaBits = num(inputs.rsaBits, 2048);
   const ecdsaCurve = str(inputs.ecdsaCurve) ?? "P224";
-  let key: crypto.KeyObject;
-  let privateKeyPem: string;
-  if (algorithm === "RSA") {
-    key = crypto.generateKeyPairSync("rsa", { modulusLength: rsaBits }).privateKey;
-    privateKeyPem = key.export({ type: "pkcs1", format: "pem" }).toString();
-  } else if (algorithm === "ECDSA") {
-    const curve = CURVES[ecdsaCurve];
-    if (!curve) throw new Error(`tls: ECDSA curve ${ecdsaCurve} is not supported by the offline engine (P256, P384, P521 are)`);
-    key = crypto.generateKeyPairSync("ec", { namedCurve: curve.node }).privateKey;
-    privateKeyPem = key.export({ type: "sec1", format: "pem" }).toString();
-  } else if (algorithm === "ED25519") {
-    key = crypto.generateKeyPairSync("ed25519").privateKey;
-    privateKeyPem = key.export({ type: "pkcs8", format: "pem" }).toString();
-  } else {
-    throw new Error(`tls:index/privateKey:PrivateKey: algorithm must be RSA, ECDSA or ED25519, got ${JSON.stringify(algorithm)}`);
-  }
+  const request: KeyRequest = { algorithm, rsaBits, ecdsaCurve };
+  const supplied = keySource?.(request);
+  if (supplied && !keyMatches(supplied, request)) throw new Error(`tls: the key source supplied a key that is not ${algorithm} ${algorithm === "RSA" ? rsaBits : ecdsaCurve}`);
+  const key = supplied ?? generatePrivateKey(request);
+  const privateKeyPem = key.export({ type: algorithm === "RSA" ? "pkcs1" : algorithm === "ECDSA" ? "sec1" : "pkcs8", format: "pem" }).toString();
   const publicKeyPem = crypto.createPublicKey(key).export({ type: "spki", format: "pem" }).toString();
   const ssh = sshPublicKey(key);
+  const privateKeyPemPkcs8 = key.export({ type: "pkcs8", format: "pem" }).toString();
+  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8]);
   const outputs: Record<string, unknown> = {
     algorithm,
     rsaBits,
     ecdsaCurve,
     privateKeyPem,
-    privateKeyPemPkcs8: key.export({ type: "pkcs8", format: "pem" }).toString(),
+    privateKeyPemPkcs8,
     publicKeyPem,
     publicKeyOpenssh: ssh ? `${sshAlgorithm(ssh)} ${ssh.toString("base64")}\n` : "",
     publicKeyFingerprintMd5: ssh ? crypto.createHash("md5").update(ssh).digest("hex").replace(/(..)(?!$)/g, "$1:") : "",
@@ -301,9 +430,9 @@ function serialId(cert: x509.X509Certificate): string {
   return BigInt(`0x${cert.serialNumber}`).toString(10);
 }
 
-async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext): Promise<CreateResult> {
-  const info = keyInfo(str(inputs.privateKeyPem) ?? "");
-  const keys = await cryptoKeys(info);
+async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
+  const info = cache.key(str(inputs.privateKeyPem) ?? "");
+  const keys = await cache.cryptoKeys(info);
   const name = subjectName(inputs.subject);
   const isCa = inputs.isCaCertificate === true;
   if (isCa && name.toString() === "") throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
@@ -331,34 +460,36 @@ async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateCont
     signingKey: keys.privateKey,
     extensions,
   });
-  return { id: serialId(cert), outputs: { ...certOutputs(inputs, cert, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true } };
+  const outputs: Record<string, unknown> = { ...certOutputs(inputs, cert, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true };
+  cache.rememberCertificate(String(outputs.certPem), cert);
+  return { id: serialId(cert), outputs };
 }
 
-async function createCertRequest(inputs: Record<string, unknown>): Promise<CreateResult> {
-  const info = keyInfo(str(inputs.privateKeyPem) ?? "");
-  const keys = await cryptoKeys(info);
+async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
+  const info = cache.key(str(inputs.privateKeyPem) ?? "");
+  const keys = await cache.cryptoKeys(info);
   const name = subjectName(inputs.subject);
   const extensions: x509.Extension[] = [];
   const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), false);
   if (san) extensions.push(san);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: info.signing, extensions });
   const certRequestPem = `${csr.toString("pem")}\n`;
+  cache.rememberRequest(certRequestPem, csr);
   return {
     id: crypto.createHash("sha1").update(certRequestPem).digest("hex"),
     outputs: { ...inputs, certRequestPem, keyAlgorithm: info.algorithm },
   };
 }
 
-async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateContext): Promise<CreateResult> {
-  const csr = new x509.Pkcs10CertificateRequest(str(inputs.certRequestPem) ?? "");
-  if (!(await csr.verify())) throw new Error("tls: certificate request signature is invalid");
-  const ca = new x509.X509Certificate(str(inputs.caCertPem) ?? "");
-  const caInfo = keyInfo(str(inputs.caPrivateKeyPem) ?? "");
-  const caKeys = await cryptoKeys(caInfo);
+async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
+  const csr = await cache.request(str(inputs.certRequestPem) ?? "");
+  const caCertPem = str(inputs.caCertPem) ?? "";
+  const caKeyPem = str(inputs.caPrivateKeyPem) ?? "";
+  const ca = cache.certificate(caCertPem);
+  const caInfo = cache.key(caKeyPem);
+  const caKeys = await cache.cryptoKeys(caInfo);
   // The CA key must be the CA certificate's key.
-  const caSpki = Buffer.from(ca.publicKey.rawData).toString("hex");
-  const keySpki = crypto.createPublicKey(caInfo.key).export({ type: "spki", format: "der" }).toString("hex");
-  if (caSpki !== keySpki) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
+  if (!cache.caKeyMatches(caCertPem, caKeyPem, ca, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
   const v = validity(inputs, ctx.now);
   const sanRaw = csr.getExtension("2.5.29.17");
   const sanFromCsr = sanRaw ? new x509.SubjectAlternativeNameExtension(sanRaw.rawData) : undefined;
@@ -382,7 +513,9 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
     signingKey: caKeys.privateKey,
     extensions,
   });
-  return { id: serialId(cert), outputs: { ...certOutputs(inputs, cert, v, ctx.now), caKeyAlgorithm: caInfo.algorithm } };
+  const outputs: Record<string, unknown> = { ...certOutputs(inputs, cert, v, ctx.now), caKeyAlgorithm: caInfo.algorithm };
+  cache.rememberCertificate(String(outputs.certPem), cert);
+  return { id: serialId(cert), outputs };
 }
 
 const COMPUTED: Readonly<Record<string, readonly string[]>> = {
@@ -392,23 +525,42 @@ const COMPUTED: Readonly<Record<string, readonly string[]>> = {
   "tls:index/locallySignedCert:LocallySignedCert": ["certPem", "validityStartTime", "validityEndTime", "readyForRenewal", "caKeyAlgorithm"],
 };
 
-export const tlsProvider: SimulatedProvider = {
-  handles: (type) => type.startsWith("tls:"),
-  computedOutputs: (type) => COMPUTED[type] ?? [],
-  // Every argument of these four resources is RequiresReplace in the provider schema.
-  replaceOnChange: () => ["*"],
-  async create(inputs, ctx) {
-    switch (ctx.type) {
-      case "tls:index/privateKey:PrivateKey":
-        return createPrivateKey(inputs);
-      case "tls:index/selfSignedCert:SelfSignedCert":
-        return createSelfSigned(inputs, ctx);
-      case "tls:index/certRequest:CertRequest":
-        return createCertRequest(inputs);
-      case "tls:index/locallySignedCert:LocallySignedCert":
-        return createLocallySigned(inputs, ctx);
-      default:
-        throw new Error(`offline engine: tls resource ${ctx.type} is not simulated`);
-    }
-  },
-};
+export interface TlsProviderOptions {
+  /** Where `PrivateKey`s come from before the provider generates one. @default always generate */
+  readonly keySource?: KeySource;
+}
+
+/**
+ * The `tls` provider. Each run works on its own instance (`forRun`), whose cache lives
+ * as long as the run; called directly, every `create` gets a fresh cache.
+ */
+export function createTlsProvider(options: TlsProviderOptions = {}): SimulatedProvider {
+  const withCache = (cache: () => TlsRunCache): SimulatedProvider => ({
+    handles: (type) => type.startsWith("tls:"),
+    computedOutputs: (type) => COMPUTED[type] ?? [],
+    // Every argument of these four resources is RequiresReplace in the provider schema.
+    replaceOnChange: () => ["*"],
+    forRun() {
+      const runCache = new TlsRunCache();
+      return withCache(() => runCache);
+    },
+    async create(inputs, ctx) {
+      switch (ctx.type) {
+        case "tls:index/privateKey:PrivateKey":
+          return createPrivateKey(inputs, cache(), options.keySource);
+        case "tls:index/selfSignedCert:SelfSignedCert":
+          return createSelfSigned(inputs, ctx, cache());
+        case "tls:index/certRequest:CertRequest":
+          return createCertRequest(inputs, cache());
+        case "tls:index/locallySignedCert:LocallySignedCert":
+          return createLocallySigned(inputs, ctx, cache());
+        default:
+          throw new Error(`offline engine: tls resource ${ctx.type} is not simulated`);
+      }
+    },
+  });
+  return withCache(() => new TlsRunCache());
+}
+
+/** The `tls` provider with generated keys. */
+export const tlsProvider: SimulatedProvider = createTlsProvider();

@@ -33,4 +33,9 @@ export interface SimulatedProvider {
    * RequiresReplace). `"*"` means every input.
    */
   replaceOnChange(type: string): readonly string[];
+  /**
+   * The instance one run uses, for providers that keep per-run state (caches). The engine
+   * calls it once per run; without it, the provider itself is used.
+   */
+  forRun?(): SimulatedProvider;
 }

@@ -2,24 +2,30 @@
  * `npm run plan -- --since <date> --at <date>` on the real dev stack: the plan is diffed
  * against the stack as deployed at `--since`, so it lists exactly what rotates in between.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../engine/cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function plan(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; planMd: string }> {
+/** The CLI's `main` in this process (test/engine/cli.test.ts runs it as a child process too). */
+async function plan(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; planMd: string }> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-since-"));
-  return new Promise((resolve) => {
-    execFile(TSX, ["engine/cli.ts", "--stack", "dev", "--out", out, ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      const planMd = fs.existsSync(path.join(out, "plan.md")) ? fs.readFileSync(path.join(out, "plan.md"), "utf8") : "";
-      fs.rmSync(out, { recursive: true, force: true });
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr, planMd });
-    });
-  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.map(String).join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.map(String).join(" ")}\n`));
+  try {
+    const code = await main(["--dir", ROOT, "--stack", "dev", "--out", out, ...args]);
+    const planMd = fs.existsSync(path.join(out, "plan.md")) ? fs.readFileSync(path.join(out, "plan.md"), "utf8") : "";
+    return { code, stdout: stdout.join(""), stderr: stderr.join(""), planMd };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }
 
 describe("plan --since", () => {

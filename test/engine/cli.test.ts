@@ -1,14 +1,16 @@
 /**
- * Foundation acceptance: `npm run plan` (engine/cli.ts) as a child process on the fixture
- * project — a plan on success, and one actionable stderr line on each config mistake.
- * Runs tsx from node_modules/.bin rather than `npx tsx`, so that npm's own warnings
- * cannot reach stderr. Each child is bounded to 60 s.
+ * Foundation acceptance: `npm run plan` (engine/cli.ts) on the fixture project — a plan on
+ * success, and one actionable stderr line on each config mistake. Two tests run the CLI as a
+ * child process (exit codes and streams as a shell sees them; tsx from node_modules/.bin
+ * rather than `npx tsx`, so that npm's own warnings cannot reach stderr; bounded to 60 s);
+ * the others call its `main` in-process with console output captured.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../engine/cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -26,7 +28,8 @@ afterAll(() => {
   for (const d of outDirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function plan(args: readonly string[]): Promise<CliResult> {
+/** The CLI as a child process. */
+function planChild(args: readonly string[]): Promise<CliResult> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-plan-"));
   outDirs.push(out);
   return new Promise((resolve) => {
@@ -37,11 +40,28 @@ function plan(args: readonly string[]): Promise<CliResult> {
   });
 }
 
+/** The CLI's `main` in this process: its exit code and what it printed. */
+async function plan(args: readonly string[]): Promise<CliResult> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-plan-"));
+  outDirs.push(out);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.map(String).join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.map(String).join(" ")}\n`));
+  try {
+    const code = await main(["--dir", FIXTURE, "--out", out, ...args]);
+    return { code, stdout: stdout.join(""), stderr: stderr.join(""), out };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
 const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
 
 describe("engine/cli.ts on the fixture project", () => {
   it("writes plan.md and exits 0 for a valid stack", async () => {
-    const r = await plan(["--stack", "ok", "--at", "2026-01-01"]);
+    const r = await planChild(["--stack", "ok", "--at", "2026-01-01"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok: \d+ resources planned; wrote \d+ files to /);
@@ -51,7 +71,7 @@ describe("engine/cli.ts on the fixture project", () => {
   });
 
   it("exits non-zero with one stderr line naming the stack file, the missing key and the fix", async () => {
-    const r = await plan(["--stack", "missing"]);
+    const r = await planChild(["--stack", "missing"]);
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull();
     expect(lines(r.stderr)).toEqual([

@@ -14,6 +14,7 @@ import { renderPlan, runStack, type PlanResult, type RecordedResource } from "ed
 import { validateCustomResource } from "../support/crd";
 import { EXAMPLES_DIR, exampleNames } from "../support/examples";
 import { SAMPLE_STATUSES, seed003TlsStatus } from "../../examples/04-paas-custom-domains/tls-status";
+import { pooledProviders } from "../support/key-pool";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 /** Every folder under examples/ (discovered, so a new example gets the generic checks). */
@@ -25,7 +26,7 @@ const plans = new Map<Example, Promise<PlanResult>>();
 function planOf(example: Example): Promise<PlanResult> {
   let p = plans.get(example);
   if (!p) {
-    p = runStack(path.join(EXAMPLES_DIR, example), "example", { now: NOW });
+    p = runStack(path.join(EXAMPLES_DIR, example), "example", { now: NOW, providers: pooledProviders() });
     plans.set(example, p);
   }
   return p;

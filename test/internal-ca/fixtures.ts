@@ -4,6 +4,7 @@
  */
 import { InternalCA, type InternalCAArgs } from "../../components";
 import { runProgram, type PlanResult, type RunOptions } from "../../engine";
+import { pooledProviders } from "../support/key-pool";
 
 export interface Material {
   rootPem: string;
@@ -31,6 +32,6 @@ export function matrixProgram(caArgs: InternalCAArgs = {}) {
 }
 
 export async function mint(caArgs: InternalCAArgs = {}, options: RunOptions = {}): Promise<{ plan: PlanResult; m: Material }> {
-  const plan = await runProgram(matrixProgram(caArgs), options);
+  const plan = await runProgram(matrixProgram(caArgs), { providers: pooledProviders(), ...options });
   return { plan, m: plan.outputs as unknown as Material };
 }

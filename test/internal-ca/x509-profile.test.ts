@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { InternalCA, type InternalCAArgs, type KeyAlgorithm, x509 } from "../../components";
 import { runProgram } from "../../engine";
 import { opensslText, opensslVerify, writePems } from "../support/pki";
+import { pooledProviders } from "../support/key-pool";
 
 const DAY = 24 * 3600_000;
 /** The engine clock for every run here. */
@@ -51,7 +52,7 @@ function profileProgram(caArgs: InternalCAArgs) {
 }
 
 async function mintProfile(caArgs: InternalCAArgs = {}): Promise<Minted> {
-  return (await runProgram(profileProgram(caArgs), { now: T0 })).outputs as unknown as Minted;
+  return (await runProgram(profileProgram(caArgs), { now: T0, providers: pooledProviders() })).outputs as unknown as Minted;
 }
 
 /** `openssl x509 -text` of the first certificate in `pem`. */
@@ -243,7 +244,7 @@ describe("key algorithms", () => {
         const ca = new InternalCA("algs", { protect: false });
         return Object.fromEntries(algorithms.map((a) => [a, ca.issueClientCertificate(a.toLowerCase(), { identity: a, keyAlgorithm: a }).certPem]));
       },
-      { now: T0 },
+      { now: T0, providers: pooledProviders() },
     );
     leaves = plan.outputs as Record<KeyAlgorithm, string>;
   });

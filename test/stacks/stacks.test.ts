@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { renderPlan, runStack, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
 import { x509 } from "../../components/common";
+import { pooledProviders } from "../support/key-pool";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["dev", "staging", "prod"] as const;
@@ -18,7 +19,7 @@ const plans = new Map<string, PlanResult>();
 
 // Three full stacks; prod mints six RSA-4096 CA keys (root, edge-clients and four rotating intermediate slots).
 beforeAll(async () => {
-  for (const s of STACKS) plans.set(s, await runStack(ROOT, s));
+  for (const s of STACKS) plans.set(s, await runStack(ROOT, s, { providers: pooledProviders() }));
 }, 180_000);
 const plan = (s: string) => plans.get(s) as PlanResult;
 const spec = (p: PlanResult, type: string, name: string) => p.find(type, name).inputs.spec as Record<string, unknown>;
@@ -76,7 +77,7 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 
   it("produces a byte-identical plan on a second run", async () => {
-    const again = await runStack(ROOT, stack);
+    const again = await runStack(ROOT, stack, { providers: pooledProviders() });
     const a = renderPlan(plan(stack));
     const b = renderPlan(again);
     expect([...b.keys()]).toEqual([...a.keys()]);

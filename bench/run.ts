@@ -1,0 +1,309 @@
+/**
+ * `npm run bench`: plan scaling (offline engine vs the raw-SDK floor), the tls provider
+ * against direct @peculiar/x509 signing, mTLS handshakes with OpenSSL, `openssl speed`.
+ * Writes docs/BENCHMARKS.md (or `--out <file>`). Every measurement runs in its own child
+ * process; baseline and subject alternate in the same run so that their ratio survives a
+ * busy machine.
+ *
+ *   npm run bench                      # N = 10, 100, 300 (1,000 when it fits the budget)
+ *   npm run bench -- --quick           # CI smoke: tiny N, one repetition, short handshakes
+ *   npm run bench -- --sizes 10,100 --reps 3 --tls-leaves 100 --budget 480 --out /tmp/b.md
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { PROFILES, handshakes, mint, tmpDir, type HandshakeResult, type MintedChain } from "./handshake";
+import { summarise } from "./profile";
+import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
+
+const execFileAsync = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..");
+const started = performance.now();
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const quick = process.argv.includes("--quick");
+const sizes = (flag("--sizes") ?? (quick ? "2,4" : "10,100,300")).split(",").map(Number);
+const optionalLarge = quick || flag("--sizes") ? undefined : 1000;
+const budgetS = Number(flag("--budget") ?? (quick ? "300" : "540"));
+const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
+const handshakeSeconds = quick ? 1 : 4;
+const repsFlag = flag("--reps");
+const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
+
+interface PlanSample {
+  mode: "engine" | "floor";
+  n: number;
+  resources: number;
+  programMs: number;
+  renderMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  wallMs: number;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+}
+
+async function child(script: string, args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [...nodeFlags, "--import", "tsx", path.join(ROOT, "bench", script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout.trim().split("\n").pop() ?? "";
+}
+
+async function plan(mode: "engine" | "floor", n: number, shape: string, nodeFlags: string[] = []): Promise<PlanSample> {
+  const t0 = performance.now();
+  const env: Record<string, string> = mode === "floor" ? { BENCH_FLOOR_STACK_LIMIT: String(RUN_STACK_TRACE_LIMIT) } : {};
+  const line = await child("plan-child.ts", mode === "engine" ? [mode, String(n)] : [mode, String(n), "--shape", shape], env, nodeFlags);
+  const s = JSON.parse(line) as PlanSample;
+  s.wallMs = performance.now() - t0;
+  return s;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+const verdict = (ok: boolean): string => (ok ? "met" : "**not met**");
+
+interface PlanRow {
+  n: number;
+  reps: number;
+  engine: PlanSample;
+  floor: PlanSample;
+}
+
+async function main(): Promise<void> {
+  log(`work dir ${work}; sizes ${sizes.join(", ")}${optionalLarge ? ` (+${optionalLarge} if it fits)` : ""}; budget ${budgetS}s`);
+  const load = os.loadavg();
+  const shape = path.join(work, "shape.json");
+  // The floor replays the engine's own resources (types, names, parents, inputs) of one service.
+  await child("plan-child.ts", ["engine", "2", "--shape", shape]);
+  const shapeJson = JSON.parse(fs.readFileSync(shape, "utf8")) as { fixed: Array<{ type: string }>; perService: Array<{ type: string }> };
+  const perServiceTypes = new Map<string, number>();
+  for (const e of shapeJson.perService) perServiceTypes.set(e.type, (perServiceTypes.get(e.type) ?? 0) + 1);
+
+  // 1. tls provider vs direct signing (ECDSA default; RSA seed 004 profile, fewer leaves).
+  log("tls provider vs @peculiar/x509");
+  const tls = [JSON.parse(await child("tls-child.ts", [String(tlsLeaves), "ECDSA"])), JSON.parse(await child("tls-child.ts", [quick ? "2" : "10", "RSA"]))] as Array<{
+    kind: string;
+    leaves: number;
+    providerMsPerLeaf: number;
+    directMsPerLeaf: number;
+    ratio: number;
+  }>;
+
+  // 2. Plan scaling, engine and floor alternating.
+  const rows: PlanRow[] = [];
+  const runSize = async (n: number, reps: number): Promise<void> => {
+    const e: PlanSample[] = [];
+    const f: PlanSample[] = [];
+    for (let r = 0; r < reps; r++) {
+      // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
+      if (r % 2 === 0) {
+        e.push(await plan("engine", n, shape));
+        f.push(await plan("floor", n, shape));
+      } else {
+        f.push(await plan("floor", n, shape));
+        e.push(await plan("engine", n, shape));
+      }
+      log(`N=${n} rep ${r + 1}: engine ${f1((e.at(-1)?.wallMs ?? 0) / 1000)}s, floor ${f1((f.at(-1)?.wallMs ?? 0) / 1000)}s`);
+    }
+    const med = (xs: PlanSample[]): PlanSample => ({
+      ...(xs[0] as PlanSample),
+      programMs: median(xs.map((x) => x.programMs)),
+      renderMs: median(xs.map((x) => x.renderMs)),
+      cpuMs: median(xs.map((x) => x.cpuMs)),
+      maxRssMb: median(xs.map((x) => x.maxRssMb)),
+      wallMs: median(xs.map((x) => x.wallMs)),
+    });
+    rows.push({ n, reps, engine: med(e), floor: med(f) });
+  };
+  for (const n of sizes) await runSize(n, repsFlag ? Number(repsFlag) : quick ? 1 : n <= 100 ? 3 : 1);
+  const largest = rows.at(-1);
+  let skippedLarge = "";
+  if (optionalLarge && largest) {
+    const projected = ((largest.engine.wallMs + largest.floor.wallMs) / 1000) * (optionalLarge / largest.n) * 1.1;
+    const left = budgetS - (performance.now() - started) / 1000 - 120; // keep time for the profile and the handshakes
+    if (projected < left) await runSize(optionalLarge, 1);
+    else skippedLarge = `N = ${optionalLarge} skipped: projected ${projected.toFixed(0)} s, ${Math.max(0, left).toFixed(0)} s left in the ${budgetS} s budget.`;
+    if (skippedLarge) log(skippedLarge);
+  }
+
+  // 3. CPU profile of the largest N that ran (a separate engine run: profiling slows it down).
+  const profN = rows.at(-1)?.n ?? 2;
+  const profDir = path.join(work, "profile");
+  log(`CPU profile, N=${profN}`);
+  await plan("engine", profN, shape, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
+  const profFile = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  const prof = profFile ? summarise(path.join(profDir, profFile), 15) : undefined;
+
+  // 4. Handshakes.
+  log("handshakes");
+  const chains: MintedChain[] = [];
+  for (const p of PROFILES) chains.push(await mint(p, tmpDir("chain")));
+  const hs: Array<Record<"full" | "resumed", HandshakeResult[]>> = PROFILES.map(() => ({ full: [], resumed: [] }));
+  const hsReps = quick ? 1 : 3;
+  for (let r = 0; r < hsReps; r++) {
+    for (const mode of ["full", "resumed"] as const) {
+      for (let i = 0; i < chains.length; i++) {
+        const c = chains[(i + r) % chains.length] as MintedChain;
+        hs[(i + r) % chains.length]?.[mode].push(await handshakes(c, mode, handshakeSeconds));
+      }
+    }
+  }
+  const hsMed = hs.map((h) => ({
+    full: { perSecond: median(h.full.map((x) => x.perSecond)), cpu: median(h.full.map((x) => x.serverCpuMsPerHandshake)), n: h.full.reduce((a, x) => a + x.connections, 0) },
+    resumed: { perSecond: median(h.resumed.map((x) => x.perSecond)), cpu: median(h.resumed.map((x) => x.serverCpuMsPerHandshake)), n: h.resumed.reduce((a, x) => a + x.connections, 0), reused: h.resumed.reduce((a, x) => a + x.resumed, 0) },
+  }));
+
+  // 5. openssl speed.
+  log("openssl speed");
+  const speedAlgs = ["ecdsap256", "rsa2048", "rsa4096"];
+  const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
+
+  const endLoad = os.loadavg();
+  const totalS = (performance.now() - started) / 1000;
+  const cpus = os.cpus();
+  const opensslVersion = execFileSync("openssl", ["version"], { encoding: "utf8" }).trim();
+
+  // ---------------------------------------------------------------- report
+  const L: string[] = [];
+  const perService = shapeJson.perService.length;
+  L.push(
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`${quick ? " (**--quick**: smoke run, tiny N, not a measurement)" : ""} on ${new Date().toISOString().slice(0, 10)} in ${totalS.toFixed(0)} s. Reproduce with \`npm run bench\` (about ${Math.ceil(totalS / 60)} min here); \`npm run bench -- --quick\` is the CI smoke run.`,
+    "",
+    "## Machine",
+    "",
+    `- ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}, ${opensslVersion}`,
+    `- Load average at start ${load.map(f1).join(" / ")}, at end ${endLoad.map(f1).join(" / ")} (1 / 5 / 15 min).` +
+      (load[0] !== undefined && load[0] > cpus.length * 0.5
+        ? " **The machine was shared while this ran** (other jobs used the same cores): absolute times are inflated and noisy. Every baseline runs interleaved with its subject in the same run, so read the ratios, not the absolute numbers."
+        : ""),
+    "",
+  );
+
+  L.push("## Targets", "", "| target | measured | verdict |", "|---|---|---|");
+  const target = (name: string, measured: string, ok: boolean | undefined): void => {
+    L.push(`| ${name} | ${measured} | ${ok === undefined ? "not measured" : verdict(ok)} |`);
+  };
+  // The targets name N = 100, 300 and 1,000; a reduced run (--sizes) shows what it measured.
+  for (const r of rows.filter((x) => x.n >= 100 || !rows.some((y) => y.n >= 100))) {
+    target(`offline plan ≤ 1.25× raw-SDK floor, N = ${r.n} (wall)`, `${f2(r.engine.wallMs / r.floor.wallMs)}× (CPU ${f2(r.engine.cpuMs / r.floor.cpuMs)}×)`, r.engine.wallMs / r.floor.wallMs <= 1.25);
+    target(`peak RSS ≤ 1.25× floor's, N = ${r.n}`, `${f2(r.engine.maxRssMb / r.floor.maxRssMb)}×`, r.engine.maxRssMb / r.floor.maxRssMb <= 1.25);
+  }
+  const r100 = rows.find((r) => r.n === 100);
+  const r1000 = rows.find((r) => r.n === 1000);
+  if (r100 && r1000) target("t(1000) / t(100) ≤ 11", f2(r1000.engine.wallMs / r100.engine.wallMs), r1000.engine.wallMs / r100.engine.wallMs <= 11);
+  else target("t(1000) / t(100) ≤ 11", skippedLarge || "N = 1,000 not run", undefined);
+  const rr = rows.filter((r) => r.n >= 10);
+  if (rr.length >= 2) {
+    const first = rr[0] as PlanRow;
+    const last = rr.at(-1) as PlanRow;
+    const perRes = (r: PlanRow): number => r.engine.renderMs / r.engine.resources;
+    target(`render time linear (ms per resource, N = ${first.n} → ${last.n})`, `${f2(perRes(first))} → ${f2(perRes(last))}`, perRes(last) <= perRes(first) * 1.5);
+  }
+  const ecdsa = tls.find((t) => t.kind === "ECDSA");
+  if (ecdsa) target("tls provider ≤ 1.5× direct @peculiar/x509 per certificate (ECDSA)", `${f2(ecdsa.ratio)}×`, ecdsa.ratio <= 1.5);
+  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
+  const [hd, hs4] = [hsMed[0], hsMed[1]] as [(typeof hsMed)[number], (typeof hsMed)[number]];
+  target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
+  target("default server CPU per full handshake ≤ 0.95× seed 004's", `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
+  target("resumed ≤ 0.75× server CPU of full (default chain)", `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
+  target("resumed ≤ 0.75× server CPU of full (seed 004 chain)", `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+  L.push("");
+
+  L.push(
+    "## Plan scaling: offline engine vs the raw-SDK floor",
+    "",
+    `The program (bench/fleet.ts): one InternalCA, one TraefikInstall and N MtlsServices with two callers each — ${perService} resources per service (${[...perServiceTypes.entries()].map(([t, c]) => `${c} ${t.split(":").pop() ?? t}`).join(", ")}) plus ${shapeJson.fixed.length + 1} shared. ` +
+      "**Engine**: `runProgram` (real component code, real crypto for `tls`), then `renderPlan`. **Floor**: the same resource types, names, parents and inputs registered with the raw SDK under `pulumi.runtime.setMocks` (no component code, no crypto), with the same `Error.stackTraceLimit` as the engine uses during a run " +
+      `(${RUN_STACK_TRACE_LIMIT}). Each is a fresh \`node --import tsx\` process; wall includes start-up; CPU and peak RSS come from \`process.resourceUsage()\` of that process. Medians of ${rows.map((r) => `${r.reps} (N = ${r.n})`).join(", ")} runs, engine and floor alternating.`,
+    "",
+    "| N | resources | engine wall s | floor wall s | wall ratio | engine CPU s | floor CPU s | CPU ratio | engine peak RSS MB | floor peak RSS MB | RSS ratio | engine program s | render s | engine ms / resource | floor ms / resource |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const r of rows) {
+    const e = r.engine;
+    const fl = r.floor;
+    L.push(
+      `| ${r.n} | ${e.resources} | ${f1(e.wallMs / 1000)} | ${f1(fl.wallMs / 1000)} | ${f2(e.wallMs / fl.wallMs)} | ${f1(e.cpuMs / 1000)} | ${f1(fl.cpuMs / 1000)} | ${f2(e.cpuMs / fl.cpuMs)} | ${e.maxRssMb.toFixed(0)} | ${fl.maxRssMb.toFixed(0)} | ${f2(e.maxRssMb / fl.maxRssMb)} | ${f1(e.programMs / 1000)} | ${f2(e.renderMs / 1000)} | ${f2(e.wallMs / e.resources)} | ${f2(fl.wallMs / fl.resources)} |`,
+    );
+  }
+  if (skippedLarge) L.push("", skippedLarge);
+  L.push("");
+  if (prof) {
+    L.push(`### Where the engine's time goes (CPU profile, N = ${profN})`, "", `\`node --cpu-prof\` of one engine run (${f1(prof.total / 1000)} s sampled, including start-up and idle time waiting on WebCrypto threads). Self time by area:`, "", "| area | self ms | share |", "|---|---:|---:|");
+    for (const a of prof.areas.slice(0, 10)) L.push(`| ${a.name} | ${a.ms.toFixed(0)} | ${pct(a.share)} |`);
+    L.push("", "Top functions by self time:", "", "| function | where | self ms | share |", "|---|---|---:|---:|");
+    for (const fn of prof.functions) L.push(`| \`${fn.name}\` | ${fn.where} | ${fn.ms.toFixed(0)} | ${pct(fn.share)} |`);
+    L.push("");
+  }
+  L.push(
+    "## The tls provider against direct signing",
+    "",
+    "One leaf through the engine's `tls` provider — `PrivateKey` → `CertRequest` → `LocallySignedCert` signed by a shared CA, as `IssuedCertificate` registers them — against the same leaf made directly with `@peculiar/x509` from an in-memory WebCrypto key pair and CA key (no CSR, no PEM round trips). Interleaved blocks in one process (bench/tls-child.ts).",
+    "",
+    "| keys | leaves per side | provider ms / leaf | direct ms / leaf | ratio |",
+    "|---|---:|---:|---:|---:|",
+    ...tls.map((t) => `| ${t.kind === "RSA" ? "RSA-2048 leaf, RSA-4096 CA" : "ECDSA P-256 leaf and CA"} | ${t.leaves} | ${f2(t.providerMsPerLeaf)} | ${f2(t.directMsPerLeaf)} | ${f2(t.ratio)} |`),
+    "",
+    "RSA key generation dominates the RSA row on both sides.",
+    "",
+  );
+  L.push(
+    "## mTLS handshakes (OpenSSL)",
+    "",
+    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts). \`openssl s_server -Verify 3 -tls1_3 -www\` (client certificate required) against \`openssl s_time -tls1_3 -www /\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the s_server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were).`,
+    "",
+    "| chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  PROFILES.forEach((p, i) => {
+    const c = chains[i] as MintedChain;
+    const h = hsMed[i] as (typeof hsMed)[number];
+    L.push(`| ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
+  });
+  L.push(
+    "",
+    `Ratios default / seed 004: server chain bytes ${f2(d.serverChainBytes / s.serverChainBytes)}×, client chain bytes ${f2(d.clientChainBytes / s.clientChainBytes)}×, full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`,
+    "",
+    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 the server's CA file also holds the intermediate; the client chain bytes above are what the library's `chainPem` would send.",
+    "",
+    "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
+    "",
+    "## openssl speed (the physical reference)",
+    "",
+    "```",
+    ...speed,
+    "```",
+    "",
+  );
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, L.join("\n"));
+  log(`wrote ${path.relative(ROOT, outFile)} in ${totalS.toFixed(0)} s`);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+/**
+ * The suite's RSA keys, generated once per run by globalSetup (test/support/global-setup.ts)
+ * and injected into the engine through its `providers` option. The engine stays real: every
+ * `PrivateKey` still goes through the `tls` provider (PEM encodings, public key, OpenSSH
+ * form, fingerprints, id); only the RSA prime search is done once for the suite. Each key is
+ * handed out once per test file (process); when the pool runs dry, keys are generated as usual.
+ */
+import * as crypto from "node:crypto";
+import { inject } from "vitest";
+import { createTlsProvider, type KeySource } from "../../engine/providers/tls";
+import { randomProvider } from "../../engine/providers/random";
+import { cloudProvider } from "../../engine/providers/cloud";
+import type { SimulatedProvider } from "../../engine/providers/types";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** PKCS#8 PEMs by modulus length. */
+    rsaKeyPool: Record<string, string[]>;
+  }
+}
+
+/** How many keys of each size the pool holds (the most one test file uses, with room to spare). */
+export const POOL_SIZES: Readonly<Record<number, number>> = { 2048: 12, 3072: 2, 4096: 8 };
+
+const next = new Map<number, number>();
+let pems: Record<string, string[]> | undefined;
+
+/** Hands out each pooled key of the requested size once; undefined when none is left. */
+export const pooledRsaKeys: KeySource = (request) => {
+  if (request.algorithm !== "RSA") return undefined;
+  pems ??= inject("rsaKeyPool");
+  const list = pems[String(request.rsaBits)] ?? [];
+  const i = next.get(request.rsaBits) ?? 0;
+  const pem = list[i];
+  if (pem === undefined) return undefined;
+  next.set(request.rsaBits, i + 1);
+  return crypto.createPrivateKey(pem);
+};
+
+/** The engine's providers, with RSA keys from the suite's pool. */
+export function pooledProviders(): SimulatedProvider[] {
+  return [createTlsProvider({ keySource: pooledRsaKeys }), randomProvider, cloudProvider];
+}
