@@ -170,7 +170,7 @@ export function validateIssuerArgs(name: string, args: CertManagerIssuerArgs, en
   if (np) c.fail(args.issuerName === undefined ? "name (used as issuerName)" : "issuerName", `(${q(issuerName)}) ${np}`);
   if (typeof args.install === "object") {
     if (args.install.version !== undefined) {
-      c.check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(args.install.version), "install.version", `(${q(args.install.version)}) must be a chart version such as "v1.19.4"`);
+      c.check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(args.install.version), "install.version", `(${q(args.install.version)}) must be a chart version such as "v1.21.1"`);
     }
     if (args.install.releaseName !== undefined) {
       const p = labelNameProblem(args.install.releaseName);

@@ -6,11 +6,13 @@ import { DEFAULT_TLS12_CIPHER_SUITES } from "./tls-option";
 import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
 
 /**
- * The official Traefik Helm chart version installed by default (Traefik Proxy v3.7.x;
- * release PR traefik/traefik-helm-chart#1997 "publish 41.5.0", Traefik v3.7.13).
- * Pinned: a chart upgrade changes values keys and CRDs, so it is a deliberate change.
+ * The official Traefik Helm chart version installed by default: 41.3.0 (Traefik Proxy
+ * v3.7.11). Pinned to the chart vendored verbatim in `shared/charts/traefik-41.3.0`, whose
+ * `values.schema.json` the values below are tested against (test/upstream/helm-values.test.ts);
+ * docs/pins.md says how to bump it. A chart upgrade changes values keys (v39.0.0 moved an
+ * entrypoint's TLS to `ports.<name>.http.tls`), so it is a deliberate change.
  */
-export const TRAEFIK_CHART_VERSION = "41.5.0";
+export const TRAEFIK_CHART_VERSION = "41.3.0";
 /** The official chart repository. */
 export const TRAEFIK_CHART_REPOSITORY = "https://traefik.github.io/charts";
 
@@ -84,9 +86,11 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 }
 
 /**
- * The chart values the library sets (keys from the chart's values.yaml, v3 layout:
- * `ports.<name>.{port,exposedPort,expose.<service>,protocol,tls,forwardedHeaders,proxyProtocol}`,
- * `service.additionalServices`, `providers.kubernetesCRD`, `tlsOptions`).
+ * The chart values the library sets, in the layout of chart >= v39 (`values.yaml` of the
+ * vendored 41.3.0): `ports.<name>.{port,exposedPort,expose.<service>,protocol,http.tls,
+ * forwardedHeaders,proxyProtocol}`, `service.additionalServices.<name>.spec`,
+ * `providers.kubernetesCRD`, `tlsOptions`. Where each value lands in the rendered chart
+ * (Traefik CLI flag or Kubernetes field) is tabled in docs/traefik-mtls.md.
  */
 export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsOption: boolean): Record<string, unknown> {
   const values: Record<string, unknown> = {
@@ -95,20 +99,22 @@ export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsO
     },
     ports: {
       web: { expose: { default: true } },
-      websecure: { expose: { default: true }, tls: { enabled: true } },
+      // Since chart v39.0.0 an entrypoint's TLS is `ports.<name>.http.tls` (the schema rejects `ports.<name>.tls`).
+      websecure: { expose: { default: true }, http: { tls: { enabled: true } } },
       [ep.name]: {
         port: ep.containerPort,
         exposedPort: ep.port,
         protocol: "TCP",
         expose: { default: ep.exposePublicly, internal: true },
-        tls: { enabled: true },
+        http: { tls: { enabled: true } },
         // Never trust X-Forwarded-* (incl. X-Forwarded-Tls-Client-Cert) from peers: Traefik's
         // forwardedHeaders middleware then strips them on this entrypoint.
         forwardedHeaders: { trustedIPs: [], insecure: false },
         proxyProtocol: { trustedIPs: [], insecure: false },
       },
     },
-    service: { additionalServices: { internal: { type: "ClusterIP" } } },
+    // The chart renders `service.additionalServices.<name>.spec` into the Service spec (_service.tpl `traefik.service-spec`).
+    service: { additionalServices: { internal: { spec: { type: "ClusterIP" } } } },
   };
   if (hardenDefaultTlsOption) {
     values.tlsOptions = {

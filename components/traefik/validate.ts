@@ -200,26 +200,80 @@ export function validateTraefikInstallArgs(name: string, a: TraefikInstallCheckI
   );
 }
 
-/** A problem found in the final Helm values. */
+/**
+ * Go template truthiness (text/template `if`/`with`, which the chart's templates use to
+ * decide whether a value renders a flag): false, 0, "", nil and empty lists/maps are false.
+ */
+export function goTemplateTruthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+
+/**
+ * The Traefik static-configuration key a CLI argument sets (lower-cased, without leading
+ * dashes and value), or undefined when the argument is not a flag. Traefik's flag names are
+ * case-insensitive (`--entryPoints.mesh.forwardedHeaders.insecure` = `--entrypoints.mesh.forwardedheaders.insecure`).
+ */
+export function traefikFlagKey(arg: unknown): string | undefined {
+  if (typeof arg !== "string") return undefined;
+  const m = /^-{1,2}([^=\s]+)/.exec(arg.trim());
+  return m?.[1]?.toLowerCase();
+}
+
+/** The value a CLI argument gives (after `=`), or undefined for a bare flag (which means `true`). */
+function traefikFlagValue(arg: string): string | undefined {
+  const i = arg.indexOf("=");
+  return i < 0 ? undefined : arg.slice(i + 1).trim().toLowerCase();
+}
+
+/**
+ * Problems in the final Helm values (the library's merged with the user's, as TraefikInstall
+ * passes them to the chart) that would weaken the mTLS entrypoint `mesh`. Every values path
+ * the chart (>= v39, vendored 41.3.0) turns into a flag of that entrypoint is checked:
+ * `ports.<mesh>.forwardedHeaders`, `ports.<mesh>.proxyProtocol` and `ports.<mesh>.http.tls`
+ * (templates/_podtemplate.tpl), and raw flags in `additionalArguments` (and `globalArguments`,
+ * which charts before v28 rendered). Values are judged with Go template truthiness, as the
+ * templates judge them.
+ */
 export function meshValuesProblems(values: Record<string, unknown>, mesh: string): string[] {
   const problems: string[] = [];
-  const ports = (values.ports ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const ep = ports[mesh] ?? {};
-  const fh = (ep.forwardedHeaders ?? {}) as { insecure?: unknown; trustedIPs?: unknown };
-  const pp = (ep.proxyProtocol ?? {}) as { insecure?: unknown; trustedIPs?: unknown };
-  if (fh.insecure === true) problems.push(`ports.${mesh}.forwardedHeaders.insecure is true: clients could forge X-Forwarded-Tls-Client-Cert`);
-  if (Array.isArray(fh.trustedIPs) && fh.trustedIPs.length > 0) {
+  const ports = (values.ports ?? {}) as Record<string, unknown>;
+  const rawEp = ports[mesh];
+  if (rawEp === null || typeof rawEp !== "object" || Array.isArray(rawEp)) {
+    return [`ports.${mesh} is ${rawEp === null ? "null (Helm deletes it)" : "not a map"}: the mTLS entrypoint would not exist`];
+  }
+  const ep = rawEp as Record<string, unknown>;
+  const section = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const fh = section(ep.forwardedHeaders);
+  const pp = section(ep.proxyProtocol);
+  if (goTemplateTruthy(fh.insecure)) problems.push(`ports.${mesh}.forwardedHeaders.insecure is ${q(fh.insecure)}: clients could forge X-Forwarded-Tls-Client-Cert`);
+  if (goTemplateTruthy(fh.trustedIPs)) {
     problems.push(`ports.${mesh}.forwardedHeaders.trustedIPs is ${q(fh.trustedIPs)}: any peer in that range could forge X-Forwarded-Tls-Client-Cert`);
   }
-  if (pp.insecure === true || (Array.isArray(pp.trustedIPs) && pp.trustedIPs.length > 0)) {
-    problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers: peers could spoof their source address`);
+  if (goTemplateTruthy(pp.insecure) || goTemplateTruthy(pp.trustedIPs)) {
+    problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers (${q(pp)}): peers could spoof their source address`);
   }
-  const tls = (ep.tls ?? {}) as { enabled?: unknown };
-  if (tls.enabled !== true) problems.push(`ports.${mesh}.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
-  const args = Array.isArray(values.additionalArguments) ? (values.additionalArguments as unknown[]) : [];
-  for (const arg of args) {
-    if (typeof arg === "string" && arg.toLowerCase().startsWith(`--entrypoints.${mesh}.`) && /forwardedheaders|proxyprotocol/i.test(arg)) {
-      problems.push(`additionalArguments ${q(arg)} changes forwarded-header trust on the mTLS entrypoint`);
+  if (ep.tls !== undefined) {
+    problems.push(`ports.${mesh}.tls is the layout of Traefik charts before v39.0.0; the chart reads an entrypoint's TLS from ports.${mesh}.http.tls and its values.schema.json rejects ports.${mesh}.tls`);
+  }
+  const tls = section(section(ep.http).tls);
+  if (tls.enabled !== true) {
+    problems.push(`ports.${mesh}.http.tls.enabled must be true (it is ${q(tls.enabled)}); a plain-HTTP entrypoint answers nginx's HTTPS with 404 (seed 001)`);
+  }
+  const prefix = `entrypoints.${mesh.toLowerCase()}.`;
+  for (const list of ["additionalArguments", "globalArguments"] as const) {
+    const args = Array.isArray(values[list]) ? (values[list] as unknown[]) : [];
+    for (const arg of args) {
+      const key = traefikFlagKey(arg);
+      if (!key?.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      if (rest.startsWith("forwardedheaders") || rest.startsWith("proxyprotocol")) {
+        problems.push(`${list} ${q(arg)} changes forwarded-header or PROXY-protocol trust on the mTLS entrypoint`);
+      } else if ((rest === "http.tls" && traefikFlagValue(arg as string) === "false") || rest === "address") {
+        problems.push(`${list} ${q(arg)} overrides the mTLS entrypoint's ${rest === "address" ? "address" : "TLS"}; set mtlsEntrypoint instead`);
+      }
     }
   }
   return problems;

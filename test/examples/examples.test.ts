@@ -200,8 +200,8 @@ describe("example 02: nginx gateway → Traefik mesh over mTLS (seed 001)", () =
 
   it("the route is on the mesh entrypoint, which listens on 8443 with TLS on", () => {
     expect(spec(plan.find(CR("traefik", "IngressRoute"), "dashboard"))).toMatchObject({ entryPoints: ["mesh"], tls: { options: { name: "dashboard-mtls" } } });
-    const values = plan.find("kubernetes:helm.sh/v3:Release", "traefik").inputs.values as { ports: Record<string, { exposedPort?: number; tls?: unknown }> };
-    expect(values.ports.mesh).toMatchObject({ exposedPort: 8443, tls: { enabled: true } });
+    const values = plan.find("kubernetes:helm.sh/v3:Release", "traefik").inputs.values as { ports: Record<string, { exposedPort?: number; http?: unknown }> };
+    expect(values.ports.mesh).toMatchObject({ exposedPort: 8443, http: { tls: { enabled: true } } });
   });
 
   it("the client CA Secret trusts only nginx-gateway's own CA", () => {

@@ -50,7 +50,7 @@ describe("MtlsService (basic)", () => {
       exposedPort: 8443,
       protocol: "TCP",
       expose: { default: false, internal: true },
-      tls: { enabled: true },
+      http: { tls: { enabled: true } },
       forwardedHeaders: { trustedIPs: [], insecure: false },
       proxyProtocol: { trustedIPs: [], insecure: false },
     });
