@@ -234,7 +234,7 @@ function traefikFlagValue(arg: string): string | undefined {
  * the chart (>= v39, vendored 41.3.0) turns into a flag of that entrypoint is checked:
  * `ports.<mesh>.forwardedHeaders`, `ports.<mesh>.proxyProtocol` and `ports.<mesh>.http.tls`
  * (templates/_podtemplate.tpl), and raw flags in `additionalArguments` (and `globalArguments`,
- * which charts before v28 rendered). Values are judged with Go template truthiness, as the
+ * which charts before v36 rendered). Values are judged with Go template truthiness, as the
  * templates judge them.
  */
 export function meshValuesProblems(values: Record<string, unknown>, mesh: string): string[] {

@@ -125,7 +125,7 @@ describe("mTLS entrypoint values", () => {
     ["additionalArguments forwardedHeaders.trustedIPs", { additionalArguments: ["--entrypoints.mesh.forwardedheaders.trustedips=10.0.0.0/8"] }, /additionalArguments/],
     ["additionalArguments proxyProtocol.trustedIPs", { additionalArguments: ["--entrypoints.mesh.proxyProtocol.trustedIPs=10.0.0.0/8"] }, /PROXY-protocol/],
     ["additionalArguments with a single dash", { additionalArguments: ["-entrypoints.mesh.proxyprotocol.insecure"] }, /additionalArguments/],
-    ["globalArguments (charts before v28)", { globalArguments: ["--entrypoints.mesh.forwardedHeaders.insecure"] }, /globalArguments .* forwarded-header/],
+    ["globalArguments (charts before v36)", { globalArguments: ["--entrypoints.mesh.forwardedHeaders.insecure"] }, /globalArguments .* forwarded-header/],
     ["globalArguments proxyProtocol", { globalArguments: ["--entryPoints.mesh.proxyProtocol.insecure=true"] }, /globalArguments/],
   ])("refuses %s", (_label, over, message) => {
     const problems = meshValuesProblems(deepMerge(values, over), "mesh");
