@@ -6,7 +6,7 @@ import type { CertificateAuthority, KeyAlgorithm } from "../internal-ca/types";
  * cert-manager Helm chart pinned by this library (from https://charts.jetstack.io): v1.21.1,
  * vendored verbatim in `shared/charts/cert-manager-v1.21.1`, whose `values.schema.json` the
  * release's values are tested against (test/upstream/helm-values.test.ts). v1.19 is out of
- * support (cert-manager supports the two newest minor releases). docs/pins.md says how to bump it.
+ * support since v1.21 was released (https://cert-manager.io/docs/releases/). docs/pins.md says how to bump it.
  */
 export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
 /** The official cert-manager chart repository. */

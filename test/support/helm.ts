@@ -88,7 +88,7 @@ function validator(chart: VendoredChart): ValidateFunction {
   let v = validators.get(key);
   if (!v) {
     // Helm picks the JSON Schema dialect from `$schema`; Traefik's is 2020-12, cert-manager's draft-07.
-    const dialect = String(chart.schema.$schema ?? "");
+    const dialect = typeof chart.schema.$schema === "string" ? chart.schema.$schema : "";
     const ajv = dialect.includes("2020-12") ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
     v = ajv.compile(chart.schema);
     validators.set(key, v);
