@@ -5,3 +5,4 @@ export * from "./clock";
 export * from "./x509";
 export * from "./topology";
 export * from "./pem";
+export * from "./ip";
