@@ -59,7 +59,10 @@ function mtlsCertificateMetadata(pem: unknown): Record<string, unknown> {
  */
 export function cloudflareId(type: string, inputs: Record<string, unknown>, urn: string): string {
   const t = type.split(":").pop() ?? "";
-  const input = (k: string): string => { const v = inputs[k]; return typeof v === "string" && v !== "" ? v : placeholderHex(urn); };
+  const input = (k: string): string => {
+    const v = inputs[k];
+    return typeof v === "string" && v !== "" ? v : placeholderHex(urn);
+  };
   switch (t) {
     case "ZeroTrustTunnelCloudflared": // "UUID of the tunnel" (tunnel_tunnel_id)
     case "MtlsCertificate": // "The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint"
