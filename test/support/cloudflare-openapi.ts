@@ -63,9 +63,9 @@ export const CORRECTIONS: readonly SchemaCorrection[] = [
     why:
       "cloudflared requires the last ingress rule to be a catch-all without a hostname (e.g. `service: http_status:404`); " +
       "the provider's model has `hostname` optional (zero_trust_tunnel_cloudflared_config/model.go: `json:\"hostname,optional\"`), " +
-      "and Cloudflare's current API reference marks it optional. The 2024 schema requires it on every rule, which would forbid the mandatory catch-all.",
+      "and Cloudflare's docs require a concluding catch-all rule (\"Configuration files that contain ingress rules must always include a catch-all rule that concludes the file\"). The 2024 schema requires `hostname` on every rule, which would forbid it.",
     citations: [
-      "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/configure-tunnels/local-management/configuration-file/#how-traffic-is-matched",
+      "https://developers.cloudflare.com/cloudflare-one/connections/connect-apps/configuration/ingress",
       "cloudflare/terraform-provider-cloudflare v5.22.0 internal/services/zero_trust_tunnel_cloudflared_config/model.go",
       "shared/cloudflare-api/README.md (\"catch-all tunnel ingress rules without a hostname\")",
     ],
@@ -80,10 +80,9 @@ export const CORRECTIONS: readonly SchemaCorrection[] = [
     change: "`cloudflare-tunnel-configuration-put-configuration` body: declares `source` (`\"cloudflare\"` or `\"local\"`)",
     why:
       "The provider sends the configuration's `source` with the body (zero_trust_tunnel_cloudflared_config/model.go: `Source … json:\"source,computed_optional\"`); " +
-      "the API added it after August 2024 (Cloudflare's current API reference for the PUT lists `config` and `source`). TunnelOrigin sets `source: \"cloudflare\"`, " +
+      "the provider is generated from Cloudflare's current API, so the API added it to the request after August 2024. TunnelOrigin sets `source: \"cloudflare\"`, " +
       "the value that makes the configuration remotely managed, as `configSrc: \"cloudflare\"` on the tunnel does.",
     citations: [
-      "https://developers.cloudflare.com/api/resources/zero_trust/subresources/tunnels/subresources/cloudflared/subresources/configurations/methods/update/",
       "cloudflare/terraform-provider-cloudflare v5.22.0 internal/services/zero_trust_tunnel_cloudflared_config/model.go",
     ],
     apply(doc) {
@@ -99,9 +98,9 @@ export const CORRECTIONS: readonly SchemaCorrection[] = [
     why:
       "The 2024 document reuses the DNS record *response* object as the create body and requires its `id` (which is not marked readOnly, unlike the other " +
       "response-only fields). Cloudflare assigns the id; the provider never sends it (dns_record/model.go: `ID … json:\"id,computed\"`), and Cloudflare's " +
-      "current API reference for \"Create DNS Record\" has no `id` in the body.",
+      "current API reference for \"Create DNS Record\" takes the record without its `id` (returned, not sent).",
     citations: [
-      "https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/create/",
+      "https://developers.cloudflare.com/api/go/resources/dns/subresources/records/methods/create",
       "cloudflare/terraform-provider-cloudflare v5.22.0 internal/services/dns_record/model.go",
     ],
     apply(doc) {
@@ -116,9 +115,9 @@ export const CORRECTIONS: readonly SchemaCorrection[] = [
     why:
       "The 2024 document reuses the settings *response* object (`zones_setting`: a oneOf of every setting, each requiring `id` and `value`) as the PATCH body. " +
       "The setting is named by the `{setting_id}` path parameter; the provider sends `{\"value\": …}` only (zone_setting/model.go: `ID … json:\"-,computed\"`, `SettingID … path:\"setting_id\"`), " +
-      "and Cloudflare's current API reference documents the body as `value` (plus `enabled`).",
+      "and Cloudflare's current API reference documents the body as `{ value }` or `{ enabled }`.",
     citations: [
-      "https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit/",
+      "https://developers.cloudflare.com/api/resources/zones/subresources/settings/methods/edit",
       "cloudflare/terraform-provider-cloudflare v5.22.0 internal/services/zone_setting/model.go",
     ],
     apply(doc) {
