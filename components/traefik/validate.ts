@@ -46,7 +46,10 @@ export interface MtlsServiceCheckInput {
   readonly entrypoint: string;
   readonly service: { readonly namespace: string; readonly name: string; readonly port: number | string };
   readonly hostnames: readonly string[];
-  readonly clients: readonly CallerInput[];
+  /** Per-service callers (the `clients` shorthand). */
+  readonly clients?: readonly CallerInput[];
+  /** Names of the WorkloadIdentities listed in `identities`. */
+  readonly identityNames?: readonly string[];
   readonly minTlsVersion?: string;
   readonly cipherSuites?: readonly string[];
   readonly sniStrict?: boolean;
@@ -133,14 +136,31 @@ export function validateMtlsServiceArgs(name: string, a: MtlsServiceCheckInput):
     cipherSuites = DEFAULT_TLS12_CIPHER_SUITES;
   }
 
-  // Callers
-  c.check(Array.isArray(a.clients) && a.clients.length > 0, "clients", "is empty; list at least one caller (only listed callers may connect)");
+  // Callers: shared identities and/or per-service shorthand callers; names unique across both.
+  const clients = a.clients ?? [];
+  const identityNames = a.identityNames ?? [];
+  c.check(Array.isArray(clients), "clients", `${q(a.clients)} must be a list of callers { name, uris? }`);
+  c.check(
+    clients.length + identityNames.length > 0,
+    a.identityNames === undefined ? "clients" : "identities",
+    "is empty; list at least one WorkloadIdentity in `identities` (or a caller in `clients`): only listed callers may connect",
+  );
   const seenCallers = new Set<string>();
-  for (const [i, cl] of a.clients.entries()) {
+  for (const [i, id] of identityNames.entries()) {
+    c.check(!seenCallers.has(id), `identities[${i}]`, `${q(id)} is listed twice; list each identity once`);
+    seenCallers.add(id);
+  }
+  for (const [i, cl] of clients.entries()) {
     const p = dns1123Problem(cl?.name);
     if (p) c.fail(`clients[${i}].name`, `${q(cl?.name)} ${p}; it becomes the certificate CN and part of resource names`);
     c.check(cl.name.length <= 40, `clients[${i}].name`, `${q(cl.name)} is longer than 40 characters`);
-    c.check(!seenCallers.has(cl.name), `clients[${i}].name`, `${q(cl.name)} is listed twice; each caller gets exactly one certificate`);
+    c.check(
+      !seenCallers.has(cl.name),
+      `clients[${i}].name`,
+      identityNames.includes(cl.name)
+        ? `${q(cl.name)} is also a listed identity; keep one of them (the identity in \`identities\`, or the per-service caller in \`clients\`)`
+        : `${q(cl.name)} is listed twice; each caller gets exactly one certificate`,
+    );
     seenCallers.add(cl.name);
     for (const [j, uri] of (cl.uris ?? []).entries()) {
       c.check(/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(uri), `clients[${i}].uris[${j}]`, `${q(uri)} is not an absolute URI (e.g. spiffe://mesh.internal/${cl.name})`);
@@ -235,9 +255,10 @@ function traefikFlagValue(arg: string): string | undefined {
  * `ports.<mesh>.forwardedHeaders`, `ports.<mesh>.proxyProtocol` and `ports.<mesh>.http.tls`
  * (templates/_podtemplate.tpl), and raw flags in `additionalArguments` (and `globalArguments`,
  * which charts before v36 rendered). Values are judged with Go template truthiness, as the
- * templates judge them.
+ * templates judge them. With `defaultTlsOption`, the entrypoint's default TLS option
+ * (`ports.<mesh>.http.tls.options`) must stay that reference.
  */
-export function meshValuesProblems(values: Record<string, unknown>, mesh: string): string[] {
+export function meshValuesProblems(values: Record<string, unknown>, mesh: string, defaultTlsOption?: string): string[] {
   const problems: string[] = [];
   const ports = (values.ports ?? {}) as Record<string, unknown>;
   const rawEp = ports[mesh];
@@ -262,6 +283,9 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
   if (tls.enabled !== true) {
     problems.push(`ports.${mesh}.http.tls.enabled must be true (it is ${q(tls.enabled)}); a plain-HTTP entrypoint answers nginx's HTTPS with 404 (seed 001)`);
   }
+  if (defaultTlsOption !== undefined && tls.options !== defaultTlsOption) {
+    problems.push(`ports.${mesh}.http.tls.options is ${q(tls.options)}; it must stay ${q(defaultTlsOption)}, the entrypoint's default TLS option that requires a mesh identity on routers without their own TLSOption`);
+  }
   const prefix = `entrypoints.${mesh.toLowerCase()}.`;
   for (const list of ["additionalArguments", "globalArguments"] as const) {
     const args = Array.isArray(values[list]) ? (values[list] as unknown[]) : [];
@@ -271,6 +295,8 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
       const rest = key.slice(prefix.length);
       if (rest.startsWith("forwardedheaders") || rest.startsWith("proxyprotocol")) {
         problems.push(`${list} ${q(arg)} changes forwarded-header or PROXY-protocol trust on the mTLS entrypoint`);
+      } else if (rest === "http.tls.options" && defaultTlsOption !== undefined) {
+        problems.push(`${list} ${q(arg)} overrides the mTLS entrypoint's default TLS option ${q(defaultTlsOption)}`);
       } else if ((rest === "http.tls" && traefikFlagValue(arg as string) === "false") || rest === "address") {
         problems.push(`${list} ${q(arg)} overrides the mTLS entrypoint's ${rest === "address" ? "address" : "TLS"}; set mtlsEntrypoint instead`);
       }

@@ -191,7 +191,7 @@ function landingRows(): LandingRow[] {
 }
 
 describe("docs/traefik-mtls.md says where each value the library sets lands", () => {
-  const traefikPaths = leafPaths(buildTraefikValues({ name: "mesh", port: 8443, containerPort: 9443, exposePublicly: false }, true));
+  const traefikPaths = leafPaths(buildTraefikValues({ name: "mesh", port: 8443, containerPort: 9443, exposePublicly: false }, true, "traefik-edge-mesh-mtls@kubernetescrd"));
   const certManagerPaths = leafPaths(certManagerChartValues(undefined, "cert-manager", "cert-manager-resources"));
 
   it.each([...traefikPaths.map((p) => ["traefik", p]), ...certManagerPaths.map((p) => ["cert-manager", p])])("%s value %s has a row", (_chart, value) => {
