@@ -53,6 +53,28 @@ export interface MonitorOptions {
 type Callback<T> = (err: Error | null, resp?: T) => void;
 
 
+/**
+ * Pulumi's error for deleting a protected resource, verbatim (pulumi/pulumi
+ * pkg/resource/deploy/step.go, `deleteProtectedError`; the URN quoted for a POSIX shell).
+ */
+export function protectedDeleteError(urn: string): string {
+  return (
+    `resource ${JSON.stringify(urn)} cannot be deleted\n` +
+    "because it is protected. To unprotect the resource, either remove the `protect` flag from the resource in your Pulumi " +
+    "program and run `pulumi up`, or use the command:\n" +
+    `\`pulumi state unprotect '${urn}'\``
+  );
+}
+
+/** Pulumi's error for replacing a protected resource, verbatim (pkg/resource/deploy/step_generator.go). */
+export function protectedReplaceError(urn: string): string {
+  return (
+    `unable to replace resource ${JSON.stringify(urn)}\n` +
+    "as it is currently marked for protection. To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
+    "program and run `pulumi up`"
+  );
+}
+
 /** Top-level keys whose values differ, honouring `ignoreChanges` (top-level names). */
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, ignore: readonly string[]): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -211,8 +233,10 @@ export class OfflineMonitor {
     const forcesReplace = changed.some((k) => replaceOn.includes("*") || replaceOn.some((r) => r === k || (r.startsWith(`${k}.`) && !deepEqual(getPath(prior.inputs, r), getPath(record.inputs, r)))));
     record.changed = triggerChanged ? ["replacementTrigger", ...changed] : changed;
     if (triggerChanged || forcesReplace) {
-      if (prior.protect || record.protect) {
-        this.errors.push(`unable to replace resource "${record.urn}" as it is currently marked for protection (changed: ${record.changed.join(", ")})`);
+      // Pulumi allows unprotecting and replacing in one update: only old AND new protect refuse
+      // (pkg/resource/deploy/step_generator.go, `new.Protect && old.Protect`).
+      if (prior.protect && record.protect) {
+        this.errors.push(protectedReplaceError(record.urn));
         record.op = "same";
         return prior;
       }
@@ -315,10 +339,17 @@ export class OfflineMonitor {
     callback(null, {});
   }
 
-  /** Resources in the prior state that this run did not register: planned deletes. */
+  /**
+   * Resources in the prior state that this run did not register: planned deletes. A protected
+   * one is an error, as Pulumi's DeleteStep refuses it in a preview and an update alike.
+   */
   deletes(): RecordedResource[] {
     const out: RecordedResource[] = [];
-    for (const [urn, r] of this.options.prior ?? []) if (!this.resources.has(urn)) out.push({ ...r, op: "delete", isSecret: (p: string) => coveredBy(p, r.secretPaths) });
+    for (const [urn, r] of this.options.prior ?? []) {
+      if (this.resources.has(urn)) continue;
+      if (r.protect) this.errors.push(protectedDeleteError(urn));
+      out.push({ ...r, op: "delete", isSecret: (p: string) => coveredBy(p, r.secretPaths) });
+    }
     return out;
   }
 }

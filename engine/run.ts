@@ -131,18 +131,88 @@ interface RuntimeStore {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };
+const state = require("@pulumi/pulumi/runtime/state") as {
+  getStore(): RuntimeStore;
+  getLocalStore(): object | undefined;
+  withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+};
 
 let running = false;
 
 /**
+ * Run isolation. Each run gets its own Pulumi runtime store (`withLocalStorage`, the
+ * AsyncLocalStorage the Automation API gives each inline program): config, the stack
+ * resource, the monitor and the RPC chain are per run, and whatever a run started keeps
+ * using its own store after the run is over. Console output and unhandled rejections are
+ * attributed to a run by that store: a failed run's late warnings and rejections are
+ * dropped instead of reaching the run that happens to be in progress.
+ */
+interface RunSinks {
+  readonly warnings: string[];
+  readonly errors: string[];
+  fail(reason: unknown): void;
+}
+const liveRuns = new Map<object, RunSinks>();
+const finishedRuns = new WeakSet<object>();
+let routerInstalled = false;
+const originalConsole = { warn: console.warn, error: console.error };
+
+function currentRun(): { store: object | undefined; sinks: RunSinks | undefined; finished: boolean } {
+  const store = state.getLocalStore();
+  return { store, sinks: store ? liveRuns.get(store) : undefined, finished: store !== undefined && finishedRuns.has(store) };
+}
+
+function onUnhandledRejection(reason: unknown): void {
+  const run = currentRun();
+  if (run.sinks) return run.sinks.fail(reason);
+  if (run.finished) return; // debris of a run that is over: never another run's failure
+  // Not from any run: while one is in progress it fails that run (as before isolation);
+  // otherwise behave as Node does without listeners (throw), unless others listen too.
+  const live = [...liveRuns.values()][0];
+  if (live) return live.fail(reason);
+  if (process.listenerCount("unhandledRejection") === 1) throw reason;
+}
+
+/** Installs, once per process, the console and rejection routing that runs rely on. */
+function installRouter(): void {
+  if (routerInstalled) return;
+  routerInstalled = true;
+  process.on("unhandledRejection", onUnhandledRejection);
+  const route = (kind: "warn" | "error") => (...args: unknown[]): void => {
+    const run = currentRun();
+    if (run.sinks) {
+      const msg = args.map(String).join(" ");
+      if (kind === "warn") run.sinks.warnings.push(msg.replace(/^warning: \[runtime\] /, ""));
+      else run.sinks.errors.push(msg.replace(/^error: \[runtime\] /, ""));
+      return;
+    }
+    if (run.finished) return;
+    originalConsole[kind].apply(console, args);
+  };
+  console.warn = route("warn");
+  console.error = route("error");
+}
+
+/**
  * Runs `program` (a stack program's body: create resources, return stack outputs) offline
  * and returns everything it registered. Rejects with the program's own error (e.g. a
- * component's construction error) or the first resource registration failure.
+ * component's construction error) or the first resource registration failure. A run that
+ * fails leaves nothing that changes a later run in the same process.
  */
 export async function runProgram(program: () => unknown, options: RunOptions = {}): Promise<PlanResult> {
   if (running) throw new Error("offline engine: runs cannot overlap in one process (the Pulumi runtime is global)");
   running = true;
+  installRouter();
+  try {
+    return await state.withLocalStorage(() => runIsolated(program, options));
+  } finally {
+    running = false;
+  }
+}
+
+async function runIsolated(program: () => unknown, options: RunOptions): Promise<PlanResult> {
+  const store = state.getLocalStore();
+  if (!store) throw new Error("offline engine: the Pulumi runtime gave the run no local store");
   const project = options.project ?? "edge-mtls";
   const stack = options.stack ?? "test";
   const preview = options.preview ?? false;
@@ -156,8 +226,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   pulumi.runtime.setAllConfig(config, [...(options.secretConfig ?? [])]);
   const rt = pulumi.runtime as unknown as InternalRuntime;
   rt.setMockOptions(monitor, project, stack, preview);
-  const store = state.getStore();
-  Object.assign(store, {
+  Object.assign(state.getStore(), {
     supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true,
     supportsReplaceWith: true, supportsAliasSpecs: true, supportsTransforms: true, supportsInvokeTransforms: true,
     supportsParameterization: true, supportsResourceHooks: true, supportsErrorHooks: true, supportsInvokeDependsOn: false,
@@ -166,29 +235,22 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   const previousClock = setClock(() => now);
   const previousStackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = options.stackTraceLimit ?? RUN_STACK_TRACE_LIMIT;
-  const origWarn = console.warn;
-  const origError = console.error;
-  console.warn = (...args: unknown[]) => {
-    const msg = args.map(String).join(" ");
-    warnings.push(msg.replace(/^warning: \[runtime\] /, ""));
-  };
-  console.error = (...args: unknown[]) => {
-    const msg = args.map(String).join(" ");
-    runtimeErrors.push(msg.replace(/^error: \[runtime\] /, ""));
-  };
   const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => {
-    unhandled.push(reason);
-    failFast(reason);
-  };
-  process.on("unhandledRejection", onUnhandled);
   // A rejected Output that only reaches a resource option (e.g. a replacementTrigger) leaves
-  // the run waiting forever; the first unhandled rejection therefore fails the run at once.
+  // the run waiting forever; the first unhandled rejection of this run therefore fails it at once.
   let failFast: (reason: unknown) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
     failFast = reject;
   });
   failed.catch(() => undefined); // handled by the race; never itself an unhandled rejection
+  liveRuns.set(store, {
+    warnings,
+    errors: runtimeErrors,
+    fail(reason) {
+      unhandled.push(reason);
+      failFast(reason);
+    },
+  });
   try {
     const host = options.host ?? ((p: () => Promise<unknown>) => pulumi.runtime.runInPulumiStack(p));
     const outputs = ((await Promise.race([host(async () => program()), failed])) ?? {}) as Record<string, unknown>;
@@ -204,19 +266,17 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     const plain = stackRes?.outputs ?? outputs;
     return new PlanResult(project, stack, preview, now, [...monitor.resources.values(), ...monitor.deletes()], plain, secretOutputs, warnings, monitor.errors);
   } finally {
-    // A program that throws leaves the runtime's own promises for the half-built stack
-    // rejected; they surface as unhandled rejections a few ticks later. Absorb them here so
-    // they cannot fail the next run in the same process. Their outstanding RPCs (e.g. the
-    // registerOutputs of a component built before the throw) must land on this run's monitor,
-    // not the next run's: wait for them, bounded.
+    // A program that throws leaves the runtime's outstanding RPCs (e.g. the registerOutputs of
+    // a component built before the throw) in flight; they keep this run's store and monitor,
+    // but wait for them (bounded) so they finish before the next run starts.
     await Promise.race([rt.waitForRPCs?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-    await new Promise((r) => setTimeout(r, 25));
-    process.off("unhandledRejection", onUnhandled);
-    console.warn = origWarn;
-    console.error = origError;
+    // From here on, whatever this run left pending (registrations waiting on inputs, timers,
+    // rejections) belongs to a finished run: it keeps this run's store and monitor, and its
+    // output and rejections are dropped (see onUnhandledRejection).
+    liveRuns.delete(store);
+    finishedRuns.add(store);
     setClock(previousClock);
     Error.stackTraceLimit = previousStackTraceLimit;
-    running = false;
   }
 }
 

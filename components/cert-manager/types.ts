@@ -2,8 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Duration } from "../common/duration";
 import type { CertificateAuthority, KeyAlgorithm } from "../internal-ca/types";
 
-/** cert-manager Helm chart pinned by this library (from https://charts.jetstack.io). */
-export const CERT_MANAGER_CHART_VERSION = "v1.19.4";
+/**
+ * cert-manager Helm chart pinned by this library (from https://charts.jetstack.io): v1.21.1,
+ * vendored verbatim in `shared/charts/cert-manager-v1.21.1`, whose `values.schema.json` the
+ * release's values are tested against (test/upstream/helm-values.test.ts). v1.19 is out of
+ * support since v1.21 was released (https://cert-manager.io/docs/releases/). docs/pins.md says how to bump it.
+ */
+export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
 /** The official cert-manager chart repository. */
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
 /** Let's Encrypt ACME v2 directories. */

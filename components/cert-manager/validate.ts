@@ -299,7 +299,7 @@ export function validateIssuerArgs(name: string, args: CertManagerIssuerArgs, en
   if (typeof args.install === "object") {
     if (args.install.version !== undefined) {
       const p = chartVersionProblem(args.install.version);
-      if (p) c.fail("install.version", `(${q(args.install.version)}) ${p}; the cert-manager chart's versions are its release tags, e.g. "v1.19.4"`);
+      if (p) c.fail("install.version", `(${q(args.install.version)}) ${p}; the cert-manager chart's versions are its release tags, e.g. "v1.21.1"`);
     }
     if (args.install.releaseName !== undefined) {
       const p = helmReleaseNameProblem(args.install.releaseName);

@@ -6,3 +6,4 @@ export * from "./x509";
 export * from "./topology";
 export * from "./pem";
 export * from "./validate";
+export * from "./ip";

@@ -8,7 +8,7 @@ import {
   checkDnValue,
   dnsNameProblem,
   formatHours,
-  isIpAddress,
+  goParseIp,
   isKnown,
   k8sLabelNameProblem,
   k8sObjectNameProblem,
@@ -27,6 +27,14 @@ import {
 import { KEY_ALGORITHMS } from "./profile";
 import type { KeyAlgorithm } from "./types";
 
+/**
+ * The longest validity the tls provider can express: it computes `NotAfter` as
+ * `NotBefore.Add(time.Duration(validity_period_hours) * time.Hour)` (terraform-provider-tls
+ * common_cert.go `createCertificate`), and a Go `time.Duration` is int64 nanoseconds, so
+ * beyond 2,562,047 hours (about 292 years) the product overflows and wraps around.
+ */
+export const MAX_TLS_PROVIDER_HOURS = Number((2n ** 63n - 1n) / 3_600_000_000_000n);
+
 /** Parses a duration argument to hours, failing with a clear message. */
 export function durationHours(c: ArgChecker, arg: string, value: string): number {
   const minutes = parseDurationMinutes(value);
@@ -36,6 +44,11 @@ export function durationHours(c: ArgChecker, arg: string, value: string): number
   if (minutes % 60 !== 0) {
     c.fail(arg, `(${q(value)}) is not a whole number of hours: certificate lifetimes are counted in hours (the tls provider's validity_period_hours), so it would round up to ${formatHours(hours)}; write ${q(formatHours(hours))}`);
   }
+  c.check(
+    hours <= MAX_TLS_PROVIDER_HOURS,
+    arg,
+    `(${q(value)}) is ${hours} hours; the tls provider holds validity as a Go time.Duration (int64 nanoseconds), so at most ${MAX_TLS_PROVIDER_HOURS} hours (about 292 years) — longer overflows into a certificate that expires in the past; give a shorter duration`,
+  );
   return hours;
 }
 
@@ -63,9 +76,22 @@ export function checkDnsNames(c: ArgChecker, arg: string, names: readonly string
   });
 }
 
-/** Checks IP SANs. */
+/**
+ * Checks IP SANs as the tls provider parses them (Go's `net.ParseIP`, components/common/ip.ts):
+ * no zone (`fe80::1%eth0`), no leading zeros in IPv4 parts. An IPv4-mapped IPv6 address
+ * (`::ffff:10.0.0.1`) is accepted and lands in the certificate as the IPv4 address.
+ */
 export function checkIps(c: ArgChecker, arg: string, ips: readonly string[]): void {
-  ips.forEach((ip, i) => c.check(typeof ip === "string" && isIpAddress(ip), `${arg}[${i}]`, `(${q(ip)}) is not an IPv4 or IPv6 address`));
+  ips.forEach((ip, i) => {
+    c.check(typeof ip === "string", `${arg}[${i}]`, `(${q(ip)}) is not a string`);
+    if (goParseIp(ip) !== undefined) return;
+    const why = ip.includes("%")
+      ? "has a zone (%...), which Go's net.ParseIP and so the tls provider reject; certificates hold addresses, not interfaces: drop the zone"
+      : /(^|\.)0\d/.test(ip) && !ip.includes(":")
+        ? "has a leading zero in an IPv4 part, which Go's net.ParseIP rejects (it would be ambiguous with octal); write the part without it"
+        : "is not an IPv4 or IPv6 address as Go's net.ParseIP (the tls provider) reads it";
+    c.fail(`${arg}[${i}]`, `(${q(ip)}) ${why}`);
+  });
 }
 
 /** Checks URI SANs: absolute URIs with a scheme (e.g. `spiffe://mesh.internal/nginx`). */

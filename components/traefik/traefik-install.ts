@@ -9,11 +9,13 @@ import { checkTraefikInstallContract, meshValuesProblems, validateTraefikInstall
 import { isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 
 /**
- * The official Traefik Helm chart version installed by default (Traefik Proxy v3.7.x;
- * release PR traefik/traefik-helm-chart#1997 "publish 41.5.0", Traefik v3.7.13).
- * Pinned: a chart upgrade changes values keys and CRDs, so it is a deliberate change.
+ * The official Traefik Helm chart version installed by default: 41.3.0 (Traefik Proxy
+ * v3.7.11). Pinned to the chart vendored verbatim in `shared/charts/traefik-41.3.0`, whose
+ * `values.schema.json` the values below are tested against (test/upstream/helm-values.test.ts);
+ * docs/pins.md says how to bump it. A chart upgrade changes values keys (v39.0.0 moved an
+ * entrypoint's TLS to `ports.<name>.http.tls`), so it is a deliberate change.
  */
-export const TRAEFIK_CHART_VERSION = "41.5.0";
+export const TRAEFIK_CHART_VERSION = "41.3.0";
 /** The official chart repository. */
 export const TRAEFIK_CHART_REPOSITORY = "https://traefik.github.io/charts";
 
@@ -124,11 +126,13 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 }
 
 /**
- * The chart values the library sets (keys from the chart's values.yaml, v3 layout:
- * `ports.<name>.{port,exposedPort,expose.<service>,protocol,http.tls,forwardedHeaders,proxyProtocol}`,
- * `service.additionalServices`, `providers.kubernetesCRD`, `tlsOptions`). Since chart v39 an
- * entrypoint's TLS lives at `ports.<name>.http.tls` (`templates/_podtemplate.tpl` renders
- * `--entryPoints.<name>.http.tls=true` and `…http.tls.options=<ref>` from it).
+ * The chart values the library sets, in the layout of chart >= v39 (`values.yaml` of the
+ * vendored 41.3.0): `ports.<name>.{port,exposedPort,expose.<service>,protocol,http.tls,
+ * forwardedHeaders,proxyProtocol}`, `service.additionalServices.<name>.spec`,
+ * `providers.kubernetesCRD`, `tlsOptions`. Since chart v39 an entrypoint's TLS lives at
+ * `ports.<name>.http.tls` (`templates/_podtemplate.tpl` renders `--entryPoints.<name>.http.tls=true`
+ * and `…http.tls.options=<ref>` from it). Where each value lands in the rendered chart
+ * (Traefik CLI flag or Kubernetes field) is tabled in docs/traefik-mtls.md.
  * `meshTlsOption` is the reference of the mTLS entrypoint's default TLS option.
  */
 export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsOption: boolean, meshTlsOption?: string): Record<string, unknown> {
@@ -138,6 +142,7 @@ export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsO
     },
     ports: {
       web: { expose: { default: true } },
+      // Since chart v39.0.0 an entrypoint's TLS is `ports.<name>.http.tls` (the schema rejects `ports.<name>.tls`).
       websecure: { expose: { default: true }, http: { tls: { enabled: true } } },
       [ep.name]: {
         port: ep.containerPort,
@@ -153,7 +158,8 @@ export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsO
         proxyProtocol: { trustedIPs: [], insecure: false },
       },
     },
-    service: { additionalServices: { internal: { type: "ClusterIP" } } },
+    // The chart renders `service.additionalServices.<name>.spec` into the Service spec (_service.tpl `traefik.service-spec`).
+    service: { additionalServices: { internal: { spec: { type: "ClusterIP" } } } },
   };
   if (hardenDefaultTlsOption) {
     values.tlsOptions = {

@@ -239,33 +239,85 @@ export function validateTraefikInstallArgs(name: string, a: TraefikInstallCheckI
   );
 }
 
-/** A problem found in the final Helm values. */
+/**
+ * Go template truthiness (text/template `if`/`with`, which the chart's templates use to
+ * decide whether a value renders a flag): false, 0, "", nil and empty lists/maps are false.
+ */
+export function goTemplateTruthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+
+/**
+ * The Traefik static-configuration key a CLI argument sets (lower-cased, without leading
+ * dashes and value), or undefined when the argument is not a flag. Traefik's flag names are
+ * case-insensitive (`--entryPoints.mesh.forwardedHeaders.insecure` = `--entrypoints.mesh.forwardedheaders.insecure`).
+ */
+export function traefikFlagKey(arg: unknown): string | undefined {
+  if (typeof arg !== "string") return undefined;
+  const m = /^-{1,2}([^=\s]+)/.exec(arg.trim());
+  return m?.[1]?.toLowerCase();
+}
+
+/** The value a CLI argument gives (after `=`), or undefined for a bare flag (which means `true`). */
+function traefikFlagValue(arg: string): string | undefined {
+  const i = arg.indexOf("=");
+  return i < 0 ? undefined : arg.slice(i + 1).trim().toLowerCase();
+}
+
+/**
+ * Problems in the final Helm values (the library's merged with the user's, as TraefikInstall
+ * passes them to the chart) that would weaken the mTLS entrypoint `mesh`. Every values path
+ * the chart (>= v39, vendored 41.3.0) turns into a flag of that entrypoint is checked:
+ * `ports.<mesh>.forwardedHeaders`, `ports.<mesh>.proxyProtocol` and `ports.<mesh>.http.tls`
+ * (templates/_podtemplate.tpl), and raw flags in `additionalArguments` (and `globalArguments`,
+ * which charts before v36 rendered). Values are judged with Go template truthiness, as the
+ * templates judge them. With `defaultTlsOption`, the entrypoint's default TLS option
+ * (`ports.<mesh>.http.tls.options`) must stay that reference.
+ */
 export function meshValuesProblems(values: Record<string, unknown>, mesh: string, defaultTlsOption?: string): string[] {
   const problems: string[] = [];
-  const ports = (values.ports ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const ep = ports[mesh] ?? {};
-  const fh = (ep.forwardedHeaders ?? {}) as { insecure?: unknown; trustedIPs?: unknown };
-  const pp = (ep.proxyProtocol ?? {}) as { insecure?: unknown; trustedIPs?: unknown };
-  if (fh.insecure === true) problems.push(`ports.${mesh}.forwardedHeaders.insecure is true: clients could forge X-Forwarded-Tls-Client-Cert`);
-  if (Array.isArray(fh.trustedIPs) && fh.trustedIPs.length > 0) {
+  const ports = (values.ports ?? {}) as Record<string, unknown>;
+  const rawEp = ports[mesh];
+  if (rawEp === null || typeof rawEp !== "object" || Array.isArray(rawEp)) {
+    return [`ports.${mesh} is ${rawEp === null ? "null (Helm deletes it)" : "not a map"}: the mTLS entrypoint would not exist`];
+  }
+  const ep = rawEp as Record<string, unknown>;
+  const section = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const fh = section(ep.forwardedHeaders);
+  const pp = section(ep.proxyProtocol);
+  if (goTemplateTruthy(fh.insecure)) problems.push(`ports.${mesh}.forwardedHeaders.insecure is ${q(fh.insecure)}: clients could forge X-Forwarded-Tls-Client-Cert`);
+  if (goTemplateTruthy(fh.trustedIPs)) {
     problems.push(`ports.${mesh}.forwardedHeaders.trustedIPs is ${q(fh.trustedIPs)}: any peer in that range could forge X-Forwarded-Tls-Client-Cert`);
   }
-  if (pp.insecure === true || (Array.isArray(pp.trustedIPs) && pp.trustedIPs.length > 0)) {
-    problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers: peers could spoof their source address`);
+  if (goTemplateTruthy(pp.insecure) || goTemplateTruthy(pp.trustedIPs)) {
+    problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers (${q(pp)}): peers could spoof their source address`);
   }
-  const tls = (((ep.http ?? {}) as { tls?: unknown }).tls ?? {}) as { enabled?: unknown; options?: unknown };
-  if (tls.enabled !== true) problems.push(`ports.${mesh}.http.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
+  if (ep.tls !== undefined) {
+    problems.push(`ports.${mesh}.tls is the layout of Traefik charts before v39.0.0; the chart reads an entrypoint's TLS from ports.${mesh}.http.tls and its values.schema.json rejects ports.${mesh}.tls`);
+  }
+  const tls = section(section(ep.http).tls);
+  if (tls.enabled !== true) {
+    problems.push(`ports.${mesh}.http.tls.enabled must be true (it is ${q(tls.enabled)}); a plain-HTTP entrypoint answers nginx's HTTPS with 404 (seed 001)`);
+  }
   if (defaultTlsOption !== undefined && tls.options !== defaultTlsOption) {
     problems.push(`ports.${mesh}.http.tls.options is ${q(tls.options)}; it must stay ${q(defaultTlsOption)}, the entrypoint's default TLS option that requires a mesh identity on routers without their own TLSOption`);
   }
-  if (ep.tls !== undefined) problems.push(`ports.${mesh}.tls is the pre-v39 key and is ignored by the chart; TLS settings live at ports.${mesh}.http.tls`);
-  // The chart passes both lists to Traefik's command line; either can re-open forwarded-header trust.
+  const prefix = `entrypoints.${mesh.toLowerCase()}.`;
   for (const list of ["additionalArguments", "globalArguments"] as const) {
     const args = Array.isArray(values[list]) ? (values[list] as unknown[]) : [];
     for (const arg of args) {
-      const flag = typeof arg === "string" ? arg.trim().toLowerCase().replace(/^-+/, "--") : "";
-      if (flag.startsWith(`--entrypoints.${mesh.toLowerCase()}.`) && /forwardedheaders|proxyprotocol|\.http\.tls/.test(flag)) {
-        problems.push(`${list} ${q(arg)} changes forwarded-header trust (or TLS) on the mTLS entrypoint`);
+      const key = traefikFlagKey(arg);
+      if (!key?.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      if (rest.startsWith("forwardedheaders") || rest.startsWith("proxyprotocol")) {
+        problems.push(`${list} ${q(arg)} changes forwarded-header or PROXY-protocol trust on the mTLS entrypoint`);
+      } else if (rest === "http.tls.options" && defaultTlsOption !== undefined) {
+        problems.push(`${list} ${q(arg)} overrides the mTLS entrypoint's default TLS option ${q(defaultTlsOption)}`);
+      } else if ((rest === "http.tls" && traefikFlagValue(arg as string) === "false") || rest === "address") {
+        problems.push(`${list} ${q(arg)} overrides the mTLS entrypoint's ${rest === "address" ? "address" : "TLS"}; set mtlsEntrypoint instead`);
       }
     }
   }

@@ -11,12 +11,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "./types";
 
 /**
- * The pinned cloudflared image. To bump: pick a release from
- * https://github.com/cloudflare/cloudflared/releases, read its notes for flag or `/ready`
- * changes, update this constant and the docs table, run `npx vitest run test/tunnel`, and roll
- * out (the Deployment's RollingUpdate keeps one replica serving; see docs/tunnel-origin.md).
+ * The pinned cloudflared image: 2026.8.2 (2026-08-14), the newest release found (its
+ * RELEASE_NOTES: security fixes VULN-141859, VULN-143514, VULN-118896 since 2026.7). Between
+ * 2025.11.1 and it, the breaking changes (CHANGES.md) are 2026.2.0's removal of `proxy-dns` (not
+ * used here) and 2026.4.0's `--edge-ip-version` default `auto`; the flags used here (`tunnel
+ * --no-autoupdate --metrics <addr> run`, `TUNNEL_TOKEN`), `/ready` on the metrics server and the
+ * image's user 65532:65532 are unchanged. To bump: docs/pins.md.
  */
-export const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2025.11.1";
+export const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2026.8.2";
 
 /** Port of cloudflared's metrics server, which also serves `/ready`. */
 export const METRICS_PORT = 2000;

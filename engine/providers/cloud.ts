@@ -50,19 +50,52 @@ function mtlsCertificateMetadata(pem: unknown): Record<string, unknown> {
   }
 }
 
+/**
+ * The id the Cloudflare provider (Terraform provider v5, bridged by @pulumi/cloudflare v6) gives
+ * each resource, in its real shape (internal/services/<resource>/resource.go and model.go of
+ * cloudflare/terraform-provider-cloudflare v5.22.0): UUIDs for uploaded mTLS/client/origin-pull
+ * certificates and tunnels, Cloudflare's 32-hex identifiers for API objects, and the
+ * resource's own key where the provider sets `data.ID` from an input.
+ */
+export function cloudflareId(type: string, inputs: Record<string, unknown>, urn: string): string {
+  const t = type.split(":").pop() ?? "";
+  const input = (k: string): string => {
+    const v = inputs[k];
+    return typeof v === "string" && v !== "" ? v : placeholderHex(urn);
+  };
+  switch (t) {
+    case "ZeroTrustTunnelCloudflared": // "UUID of the tunnel" (tunnel_tunnel_id)
+    case "MtlsCertificate": // "The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint"
+    case "ClientCertificate":
+    case "AuthenticatedOriginPullsCertificate":
+    case "AuthenticatedOriginPullsHostnameCertificate":
+      return placeholderUuid(urn);
+    case "ZeroTrustTunnelCloudflaredConfig": // data.ID = data.TunnelID
+      return input("tunnelId");
+    case "ZoneSetting": // data.ID = data.SettingID
+      return input("settingId");
+    case "CertificateAuthoritiesHostnameAssociations": // data.ID = data.ZoneID
+    case "AuthenticatedOriginPullsSettings":
+      return input("zoneId");
+    case "WorkersScript": // data.ID = data.ScriptName
+      return input("scriptName");
+    default: // rulesets, DNS records, Worker routes, zones: 32 hex
+      return placeholderHex(urn);
+  }
+}
+
 function cloudflare(inputs: Record<string, unknown>, ctx: CreateContext): { id: string; outputs: Record<string, unknown> } {
   const t = ctx.type.split(":").pop() ?? "";
+  const id = cloudflareId(ctx.type, inputs, ctx.urn);
   switch (t) {
-    case "ZeroTrustTunnelCloudflared": {
-      const id = placeholderUuid(ctx.urn);
+    case "ZeroTrustTunnelCloudflared":
       return { id, outputs: { ...inputs, accountTag: inputs.accountId, status: "inactive", tunType: "cfd_tunnel", remoteConfig: inputs.configSrc === "cloudflare" } };
-    }
     case "MtlsCertificate":
-      return { id: placeholderHex(ctx.urn), outputs: { ...inputs, ...mtlsCertificateMetadata(inputs.certificates) } };
+      return { id, outputs: { ...inputs, ...mtlsCertificateMetadata(inputs.certificates) } };
     case "Ruleset":
-      return { id: placeholderHex(ctx.urn), outputs: { ...inputs, version: "1" } };
+      return { id, outputs: { ...inputs, version: "1" } };
     default:
-      return { id: placeholderHex(ctx.urn), outputs: { ...inputs } };
+      return { id, outputs: { ...inputs } };
   }
 }
 

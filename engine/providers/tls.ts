@@ -7,6 +7,7 @@
 import * as crypto from "node:crypto";
 import { promisify } from "node:util";
 import { x509 } from "../../components/common/x509";
+import { certificateIpText } from "../../components/common/ip";
 type WebCrypto = typeof crypto.webcrypto;
 type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
 type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
@@ -352,10 +353,23 @@ export function subjectName(subject: unknown): x509.Name {
   return new x509.Name(rdns);
 }
 
+/**
+ * IP SANs as the provider reads them: `net.ParseIP(ipStr)`, "Invalid IP address" when nil
+ * (resource_self_signed_cert.go, resource_cert_request.go), and x509 writes `ip.To4()` when
+ * non-nil (`::ffff:10.0.0.1` is the IPv4 address 10.0.0.1). components/common/ip.ts.
+ */
+function certificateIps(ips: string[]): string[] {
+  return ips.map((ip) => {
+    const text = certificateIpText(ip);
+    if (text === undefined) throw new Error(`tls: Invalid IP address: Failed to parse ${JSON.stringify(ip)}`);
+    return text;
+  });
+}
+
 function sanExtension(dns: string[], ips: string[], uris: string[], critical: boolean): x509.Extension | undefined {
   const names: x509.JsonGeneralName[] = [
     ...dns.map((value) => ({ type: "dns" as const, value })),
-    ...ips.map((value) => ({ type: "ip" as const, value })),
+    ...certificateIps(ips).map((value) => ({ type: "ip" as const, value })),
     ...uris.map((value) => ({ type: "url" as const, value })),
   ];
   return names.length ? new x509.SubjectAlternativeNameExtension(names, critical) : undefined;
@@ -399,7 +413,9 @@ function serialNumber(): string {
 function validity(inputs: Record<string, unknown>, now: Date): { notBefore: Date; notAfter: Date; hours: number; early: number } {
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const hours = num(inputs.validityPeriodHours, 0);
-  const notAfter = new Date(notBefore.getTime() + hours * 3600_000);
+  // `time.Duration(hours) * time.Hour` is int64 nanoseconds in Go and wraps past ~292 years.
+  const nanos = BigInt.asIntN(64, BigInt(Math.trunc(hours)) * 3_600_000_000_000n);
+  const notAfter = new Date(notBefore.getTime() + Number(nanos / 1_000_000n));
   return { notBefore, notAfter, hours, early: num(inputs.earlyRenewalHours, 0) };
 }
 

@@ -42,7 +42,7 @@ describe("issuer arguments that are accepted", () => {
     ["ACME with a custom directory URL", { issuer: { ...staging, server: "https://acme.zerossl.com/v2/DV90" } }],
     ["CA from an existing Secret", { issuer: { type: "ca", secretName: "mesh-ca" } }],
     ["self-signed namespaced Issuer", { issuer: { type: "selfSigned" }, kind: "Issuer", issuerNamespace: "apps" }],
-    ["installing with a pinned version", { issuer: { type: "selfSigned" }, install: { version: "v1.19.4" } }],
+    ["installing with a pinned version", { issuer: { type: "selfSigned" }, install: { version: "v1.21.1" } }],
   ])("%s", (_label, args) => {
     expect(() => validateIssuerArgs("edge", args, undefined)).not.toThrow();
   });

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as tls from "@pulumi/tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type PlanResult } from "../../engine";
+import { protectedDeleteError, protectedReplaceError } from "../../engine/monitor";
 
 interface Variant {
   readonly certHours: number;
@@ -16,9 +17,11 @@ interface Variant {
   readonly protectedHours: number;
   readonly ignoredHours: number;
   readonly labelledName: string;
+  readonly withProtected: boolean;
+  readonly protectNow: boolean;
 }
 
-const BASE: Variant = { certHours: 24, tier: "gold", withExtra: true, trigger: "v1", protectedHours: 48, ignoredHours: 72, labelledName: "labelled" };
+const BASE: Variant = { certHours: 24, tier: "gold", withExtra: true, trigger: "v1", protectedHours: 48, ignoredHours: 72, labelledName: "labelled", withProtected: true, protectNow: true };
 const NOW = new Date("2026-01-01T00:00:00Z");
 
 function program(v: Variant) {
@@ -27,7 +30,7 @@ function program(v: Variant) {
     const cert = (name: string, hours: number, opts?: { protect?: boolean; ignoreChanges?: string[] }) =>
       new tls.SelfSignedCert(name, { privateKeyPem: key.privateKeyPem, subject: { commonName: name }, validityPeriodHours: hours, allowedUses: ["server_auth"] }, opts);
     const c = cert("cert", v.certHours);
-    cert("protected", v.protectedHours, { protect: true });
+    if (v.withProtected) cert("protected", v.protectedHours, { protect: v.protectNow });
     cert("ignored", v.ignoredHours, { ignoreChanges: ["validityPeriodHours"] });
     new k8s.core.v1.ConfigMap("labelled", { metadata: { name: v.labelledName, namespace: "apps", labels: { tier: v.tier } }, data: { a: "1" } });
     new k8s.core.v1.ConfigMap("triggered", { metadata: { name: "triggered", namespace: "apps" }, data: { a: "1" } }, { replacementTrigger: v.trigger });
@@ -103,13 +106,43 @@ describe("ops against a prior run", () => {
     expect(next.find(CM, "triggered").changed).toEqual(["replacementTrigger"]);
   });
 
-  it("refuses to replace a protected resource: an error, and the op is not replace", async () => {
+  it("refuses to replace a protected resource: Pulumi's error, and the op is not replace", async () => {
     const next = await run({ protectedHours: 49 }, first);
     const urn = first.find(CERT, "protected").urn;
-    expect(next.errors).toHaveLength(1);
-    expect(next.errors[0]).toMatch(new RegExp(`unable to replace resource "${urn.replace(/[$]/g, "\\$")}" as it is currently marked for protection`));
+    expect(next.errors).toEqual([
+      `unable to replace resource "${urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``,
+    ]);
+    expect(next.errors[0]).toBe(protectedReplaceError(urn));
     expect(next.ops[urn]).not.toBe("replace");
     expect(next.find(CERT, "protected").outputs.certPem).toBe(first.find(CERT, "protected").outputs.certPem);
+  });
+
+  it("replaces a resource unprotected in the same run, as Pulumi allows (old and new must both protect)", async () => {
+    const next = await run({ protectedHours: 49, protectNow: false }, first);
+    expect(next.errors).toEqual([]);
+    expect(opOf(next, CERT, "protected")).toBe("replace");
+  });
+
+  it("refuses to delete a protected resource the program no longer declares, with Pulumi's error", async () => {
+    const next = await run({ withProtected: false }, first);
+    const urn = first.find(CERT, "protected").urn;
+    expect(next.errors).toEqual([
+      `resource "${urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${urn}'\``,
+    ]);
+    expect(next.errors[0]).toBe(protectedDeleteError(urn));
+  });
+
+  it("refuses the same delete in a preview", async () => {
+    const next = await runProgram(program({ ...BASE, withProtected: false }), { now: NOW, prior: first, preview: true });
+    expect(next.errors).toEqual([protectedDeleteError(first.find(CERT, "protected").urn)]);
+  });
+
+  it("deletes a formerly protected resource once a run has unprotected it", async () => {
+    const unprotected = await run({ protectNow: false }, first);
+    expect(unprotected.errors).toEqual([]);
+    const next = await run({ withProtected: false }, unprotected);
+    expect(next.errors).toEqual([]);
+    expect(next.ops[first.find(CERT, "protected").urn]).toBe("delete");
   });
 
   it("reports `same` when the only changed input is listed in ignoreChanges", async () => {

@@ -131,7 +131,7 @@ describe("CA protection", () => {
       },
       { now: at(1), prior: first },
     );
-    expect(changed.errors.join("\n")).toMatch(/unable to replace resource .*mesh-root-cert.* protection/);
+    expect(changed.errors.join("\n")).toMatch(/unable to replace resource ".*mesh-root-cert"\nas it is currently marked for protection/);
     expect(caResources(changed).some((r) => r.op === "replace")).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /** Construction errors of MtlsService and TraefikInstall, checked before any child exists. */
 import { describe, expect, it } from "vitest";
 import { EdgeMtlsArgumentError } from "../../components/common/errors";
-import { meshValuesProblems, validateMtlsServiceArgs, validateTraefikInstallArgs, type MtlsServiceCheckInput } from "../../components/traefik/validate";
+import { goTemplateTruthy, meshValuesProblems, traefikFlagKey, validateMtlsServiceArgs, validateTraefikInstallArgs, type MtlsServiceCheckInput } from "../../components/traefik/validate";
 import { buildTraefikValues, deepMerge } from "../../components/traefik/traefik-install";
 
 const ok: MtlsServiceCheckInput = {
@@ -125,33 +125,79 @@ describe("mTLS entrypoint values", () => {
     expect(meshValuesProblems(values, "mesh")).toEqual([]);
   });
 
-  it("refuses forwardedHeaders.insecure on the mTLS entrypoint", () => {
-    const v = deepMerge(values, { ports: { mesh: { forwardedHeaders: { insecure: true } } } });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/forwardedHeaders.insecure is true/);
+  it("puts the mTLS entrypoint's TLS at ports.mesh.http.tls, where chart >= v39 reads it", () => {
+    expect(values.ports).toMatchObject({ mesh: { http: { tls: { enabled: true } } }, websecure: { http: { tls: { enabled: true } } } });
+    expect((values.ports as Record<string, Record<string, unknown>>).mesh).not.toHaveProperty("tls");
   });
 
-  it("refuses trusted forwarded-header IP ranges on the mTLS entrypoint (e.g. covering nginx or cloudflared)", () => {
-    const v = deepMerge(values, { ports: { mesh: { forwardedHeaders: { trustedIPs: ["10.0.0.0/8"] } } } });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/trustedIPs/);
+  // Every values path the chart turns into a forwarded-header or PROXY-protocol flag of the
+  // mesh entrypoint (templates/_podtemplate.tpl), and raw flags in any spelling Traefik accepts.
+  it.each([
+    ["ports.mesh.forwardedHeaders.insecure", { ports: { mesh: { forwardedHeaders: { insecure: true } } } }, /ports.mesh.forwardedHeaders.insecure is true/],
+    ["ports.mesh.forwardedHeaders.insecure as a truthy string (Go templates render it)", { ports: { mesh: { forwardedHeaders: { insecure: "false" } } } }, /forwardedHeaders.insecure/],
+    ["ports.mesh.forwardedHeaders.trustedIPs (e.g. covering nginx or cloudflared)", { ports: { mesh: { forwardedHeaders: { trustedIPs: ["10.0.0.0/8"] } } } }, /forwardedHeaders.trustedIPs/],
+    ["ports.mesh.proxyProtocol.insecure", { ports: { mesh: { proxyProtocol: { insecure: true } } } }, /proxyProtocol trusts PROXY headers/],
+    ["ports.mesh.proxyProtocol.trustedIPs", { ports: { mesh: { proxyProtocol: { trustedIPs: ["0.0.0.0/0"] } } } }, /proxyProtocol trusts PROXY headers/],
+    ["additionalArguments forwardedHeaders.insecure", { additionalArguments: ["--entrypoints.mesh.forwardedHeaders.insecure=true"] }, /additionalArguments .* forwarded-header/],
+    ["additionalArguments as a bare flag in another case", { additionalArguments: ["--entryPoints.MESH.ForwardedHeaders.Insecure"] }, /additionalArguments/],
+    ["additionalArguments forwardedHeaders.trustedIPs", { additionalArguments: ["--entrypoints.mesh.forwardedheaders.trustedips=10.0.0.0/8"] }, /additionalArguments/],
+    ["additionalArguments proxyProtocol.trustedIPs", { additionalArguments: ["--entrypoints.mesh.proxyProtocol.trustedIPs=10.0.0.0/8"] }, /PROXY-protocol/],
+    ["additionalArguments with a single dash", { additionalArguments: ["-entrypoints.mesh.proxyprotocol.insecure"] }, /additionalArguments/],
+    ["globalArguments (charts before v36)", { globalArguments: ["--entrypoints.mesh.forwardedHeaders.insecure"] }, /globalArguments .* forwarded-header/],
+    ["globalArguments proxyProtocol", { globalArguments: ["--entryPoints.mesh.proxyProtocol.insecure=true"] }, /globalArguments/],
+  ])("refuses %s", (_label, over, message) => {
+    const problems = meshValuesProblems(deepMerge(values, over), "mesh");
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join("\n")).toMatch(message);
   });
 
-  it("refuses the same through additionalArguments", () => {
-    const v = deepMerge(values, { additionalArguments: ["--entrypoints.mesh.forwardedHeaders.insecure=true"] });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/additionalArguments/);
+  it.each([
+    ["websecure's forwarded headers (not the mTLS entrypoint)", { ports: { websecure: { forwardedHeaders: { trustedIPs: ["10.0.0.0/8"] } } } }],
+    ["another entrypoint's flags whose name starts like the mesh one", { additionalArguments: ["--entrypoints.meshy.forwardedHeaders.insecure"] }],
+    ["unrelated additionalArguments", { additionalArguments: ["--log.level=DEBUG", "--entrypoints.mesh.transport.respondingTimeouts.readTimeout=30s"] }],
+    ["empty trust lists and false flags", { ports: { mesh: { forwardedHeaders: { trustedIPs: [], insecure: false }, proxyProtocol: { trustedIPs: [], insecure: false } } } }],
+  ])("accepts %s", (_label, over) => {
+    expect(meshValuesProblems(deepMerge(values, over), "mesh")).toEqual([]);
   });
 
   it("refuses turning TLS off on the mTLS entrypoint (seed 001's 404)", () => {
     const v = deepMerge(values, { ports: { mesh: { http: { tls: { enabled: false } } } } });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/^ports.mesh.http.tls.enabled must be true/);
+    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/http.tls.enabled must be true/);
   });
 
-  it("refuses the pre-v39 key ports.<mesh>.tls, which the chart ignores", () => {
+  it("refuses turning TLS off through additionalArguments", () => {
+    const v = deepMerge(values, { additionalArguments: ["--entrypoints.mesh.http.tls=false"] });
+    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/overrides the mTLS entrypoint's TLS/);
+  });
+
+  it("refuses the pre-v39 key ports.mesh.tls, naming the key the chart reads", () => {
     const v = deepMerge(values, { ports: { mesh: { tls: { enabled: true } } } });
-    expect(meshValuesProblems(v, "mesh")).toEqual([expect.stringMatching(/^ports.mesh.tls is the pre-v39 key/)]);
+    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/ports.mesh.tls is the layout of Traefik charts before v39.0.0.*ports.mesh.http.tls/);
+  });
+
+  it("refuses deleting the mTLS entrypoint with a Helm null", () => {
+    const v = deepMerge(values, { ports: { mesh: null } });
+    expect(meshValuesProblems(v, "mesh")).toEqual([expect.stringMatching(/ports.mesh is null/)]);
+  });
+
+  it("reads flags case-insensitively and without their value", () => {
+    expect(traefikFlagKey("--entryPoints.Mesh.forwardedHeaders.trustedIPs=1.2.3.4")).toBe("entrypoints.mesh.forwardedheaders.trustedips");
+    expect(traefikFlagKey("not-a-flag")).toBeUndefined();
+    expect(traefikFlagKey(42)).toBeUndefined();
+  });
+
+  it("judges values with Go template truthiness", () => {
+    expect([false, 0, "", null, undefined, [], {}].map(goTemplateTruthy)).toEqual([false, false, false, false, false, false, false]);
+    expect([true, 1, "false", ["x"], { a: 1 }].map(goTemplateTruthy)).toEqual([true, true, true, true, true]);
   });
 
   it("refuses replacing the mTLS entrypoint's default TLS option", () => {
     const v = deepMerge(buildTraefikValues(ep, true, "traefik-edge-mesh-mtls@kubernetescrd"), { ports: { mesh: { http: { tls: { options: "default" } } } } });
     expect(meshValuesProblems(v, "mesh", "traefik-edge-mesh-mtls@kubernetescrd")[0]).toMatch(/^ports.mesh.http.tls.options is "default"; it must stay "traefik-edge-mesh-mtls@kubernetescrd"/);
+  });
+
+  it("refuses replacing the default TLS option through additionalArguments", () => {
+    const v = deepMerge(buildTraefikValues(ep, true, "traefik-edge-mesh-mtls@kubernetescrd"), { additionalArguments: ["--entryPoints.mesh.http.tls.options=default@internal"] });
+    expect(meshValuesProblems(v, "mesh", "traefik-edge-mesh-mtls@kubernetescrd")).toEqual([expect.stringMatching(/overrides the mTLS entrypoint's default TLS option/)]);
   });
 });
