@@ -2,9 +2,9 @@
  * Pure manifest builders. What they return is typed with @kubernetes-models/cert-manager's
  * interfaces, and the tests validate every rendered object against the upstream CRD schemas.
  */
-import type { IIssuerSpec } from "@kubernetes-models/cert-manager/cert-manager.io/v1/IssuerSpec";
-import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
-import type { IACMEChallengeSolver } from "@kubernetes-models/cert-manager/acme.cert-manager.io/v1/ACMEChallengeSolver";
+import type { IIssuerSpec } from "@kubernetes-models/cert-manager/cert-manager.io/v1/IssuerSpec" with { "resolution-mode": "import" };
+import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate" with { "resolution-mode": "import" };
+import type { IACMEChallengeSolver } from "@kubernetes-models/cert-manager/acme.cert-manager.io/v1/ACMEChallengeSolver" with { "resolution-mode": "import" };
 import { parseDurationMinutes } from "../common/duration";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import { acmeDirectoryUrl } from "./validate";

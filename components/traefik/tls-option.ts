@@ -13,10 +13,10 @@
  * - ServersTransport: `serverName`, `rootCAs: [{ secret }]` (v3 — `rootCAsSecrets` is
  *   deprecated), `certificatesSecrets` (Secrets with `tls.crt`/`tls.key`).
  */
-import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute";
-import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware";
-import type { IServersTransport } from "@kubernetes-models/traefik/traefik.io/v1alpha1/ServersTransport";
-import type { ITLSOption } from "@kubernetes-models/traefik/traefik.io/v1alpha1/TLSOption";
+import type { IIngressRoute } from "@kubernetes-models/traefik/traefik.io/v1alpha1/IngressRoute" with { "resolution-mode": "import" };
+import type { IMiddleware } from "@kubernetes-models/traefik/traefik.io/v1alpha1/Middleware" with { "resolution-mode": "import" };
+import type { IServersTransport } from "@kubernetes-models/traefik/traefik.io/v1alpha1/ServersTransport" with { "resolution-mode": "import" };
+import type { ITLSOption } from "@kubernetes-models/traefik/traefik.io/v1alpha1/TLSOption" with { "resolution-mode": "import" };
 
 export type TlsOptionSpec = ITLSOption["spec"];
 export type IngressRouteSpec = IIngressRoute["spec"];
