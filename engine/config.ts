@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { isObject } from "./values";
 
+/** A stack file's config, as the Pulumi runtime takes it. */
 export interface StackConfig {
   /** Namespaced key → value as the Pulumi runtime expects it (strings; structured values JSON-encoded). */
   readonly values: Record<string, string>;

@@ -11,6 +11,7 @@ import { OfflineMonitor, type Op, type RecordedResource } from "./monitor";
 
 export type { Op, RecordedResource } from "./monitor";
 
+/** Options of {@link runProgram}. */
 export interface RunOptions {
   /** Stack name. @default "test" */
   readonly stack?: string;
@@ -31,9 +32,13 @@ export interface RunOptions {
 /** The outcome of one offline run. */
 export class PlanResult {
   constructor(
+    /** Project name. */
     readonly project: string,
+    /** Stack name. */
     readonly stack: string,
+    /** True for a preview run (provider-computed values unknown). */
     readonly preview: boolean,
+    /** The moment the program ran at. */
     readonly now: Date,
     /** Every registered resource in registration order, then planned deletes. */
     readonly resources: readonly RecordedResource[],
@@ -187,6 +192,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   }
 }
 
+/** Options of {@link runStack}: those of {@link runProgram}, less what the project and stack files give. */
 export interface StackRunOptions extends Omit<RunOptions, "project" | "stack" | "config" | "secretConfig"> {
   /** Extra config on top of the stack file (namespaced keys). */
   readonly configOverrides?: Record<string, unknown>;

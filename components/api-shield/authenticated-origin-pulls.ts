@@ -130,7 +130,12 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
   /** Per-hostname mode: the uploaded certificate chain, leaf first. */
   readonly certificatePem?: pulumi.Output<string>;
   /** With `traefik`: the TLSOption to put in IngressRoutes' `tls.options`. */
-  readonly tlsOptionRef?: { readonly name: string; readonly namespace: string };
+  readonly tlsOptionRef?: {
+    /** TLSOption name. */
+    readonly name: string;
+    /** TLSOption namespace. */
+    readonly namespace: string;
+  };
   /** With `traefik`: the TLSOption resource (make IngressRoutes depend on it). */
   readonly tlsOption?: k8s.apiextensions.CustomResource;
 

@@ -26,8 +26,11 @@ export type IssuerSpec = IIssuerSpec;
 
 /** An issuer reference (`issuerRef`) pointing at the issuer this component created. */
 export interface IssuerReference {
+  /** Issuer name. */
   readonly name: string;
+  /** `ClusterIssuer` or `Issuer`. */
   readonly kind: IssuerKind;
+  /** Always `cert-manager.io`. */
   readonly group: "cert-manager.io";
 }
 

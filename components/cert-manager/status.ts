@@ -48,10 +48,15 @@ export interface CertificateConditionInput {
  */
 export type CertificateStatusInput =
   | {
+      /** `status.conditions`. */
       readonly conditions?: ReadonlyArray<CertificateConditionInput | null | undefined> | null;
+      /** `status.failedIssuanceAttempts`. */
       readonly failedIssuanceAttempts?: number | null;
+      /** `status.lastFailureTime`. */
       readonly lastFailureTime?: string | Date | null;
+      /** `status.renewalTime`. */
       readonly renewalTime?: string | Date | null;
+      /** `status.notAfter`. */
       readonly notAfter?: string | Date | null;
     }
   | null

@@ -8,7 +8,9 @@ export const CERT_MANAGER_CHART_VERSION = "v1.19.4";
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
 /** Let's Encrypt ACME v2 directories. */
 export const LETSENCRYPT_DIRECTORIES = {
+  /** Let's Encrypt production. */
   "letsencrypt-production": "https://acme-v02.api.letsencrypt.org/directory",
+  /** Let's Encrypt staging (untrusted certificates, high rate limits). */
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
 } as const;
 /** A Let's Encrypt directory by name. */
@@ -78,7 +80,10 @@ export interface AcmeIssuerArgs {
   /** HTTP-01 solver; `false` disables it. @default `{ ingressClassName: "traefik" }` */
   readonly http01?: Http01SolverArgs | false;
   /** DNS-01 solver through Cloudflare (needed for wildcards). @default none */
-  readonly dns01?: { readonly cloudflare: CloudflareDns01SolverArgs };
+  readonly dns01?: {
+    /** Cloudflare DNS-01 solver settings. */
+    readonly cloudflare: CloudflareDns01SolverArgs;
+  };
 }
 
 /** A CA issuer: signs with a key pair held in a `kubernetes.io/tls` Secret. */

@@ -28,7 +28,12 @@ export interface InternalCAArgs {
    * root key is used once. `true` uses the defaults below.
    * @default false
    */
-  readonly intermediate?: boolean | { readonly subject?: CaSubject; readonly validity?: Duration };
+  readonly intermediate?: boolean | {
+    /** Intermediate subject. @default `<name> Intermediate CA`, the root's organization */
+    readonly subject?: CaSubject;
+    /** Intermediate validity. @default "5y", or caValidity when shorter */
+    readonly validity?: Duration;
+  };
   /** Default validity of issued leaves. @default "90d" */
   readonly leafValidity?: Duration;
   /** Default renewal window of issued leaves: they are rotated this long before expiry. @default "30d" */

@@ -46,11 +46,22 @@ export interface MtlsBackendArgs {
 
 /** Where the server certificate Traefik presents comes from. */
 export type ServerCertificateSource =
-  | { readonly kind: "internal-ca" }
   | {
+      /** Issued by the InternalCA passed as `ca`. */
+      readonly kind: "internal-ca";
+    }
+  | {
+      /** Issued by cert-manager. */
       readonly kind: "cert-manager";
       /** cert-manager issuer. */
-      readonly issuerRef: { readonly name: string; readonly kind?: "Issuer" | "ClusterIssuer"; readonly group?: string };
+      readonly issuerRef: {
+        /** Issuer name. */
+        readonly name: string;
+        /** Issuer kind. */
+        readonly kind?: "Issuer" | "ClusterIssuer";
+        /** Issuer API group. */
+        readonly group?: string;
+      };
       /** Certificate duration. @default "90d" */
       readonly duration?: Duration;
       /** Renew this long before expiry. @default "30d" */
@@ -131,7 +142,12 @@ export class MtlsService extends pulumi.ComponentResource {
   /** The enforced TLS policy. */
   readonly policy: TlsPolicy;
   /** The TLSOption as IngressRoutes reference it. */
-  readonly tlsOptionRef: { readonly name: string; readonly namespace: string };
+  readonly tlsOptionRef: {
+    /** TLSOption name. */
+    readonly name: string;
+    /** TLSOption namespace. */
+    readonly namespace: string;
+  };
   /** Callers by name. */
   readonly clients: Readonly<Record<string, MtlsCaller>>;
   /** PEM bundle of the per-caller CAs the TLSOption trusts. */
@@ -140,8 +156,11 @@ export class MtlsService extends pulumi.ComponentResource {
   readonly tlsSecretName: string;
   /** The custom resources (for dependencies and inspection). */
   readonly tlsOption: k8s.apiextensions.CustomResource;
+  /** The IngressRoute. */
   readonly ingressRoute: k8s.apiextensions.CustomResource;
+  /** The Middlewares of the route (identity headers). */
   readonly middlewares: readonly k8s.apiextensions.CustomResource[];
+  /** The ServersTransport, when the backend is reached over mTLS. */
   readonly serversTransport?: k8s.apiextensions.CustomResource;
 
   private readonly entrypointPort: number;

@@ -29,6 +29,7 @@ export interface NginxMtlsTarget {
 
 /** Arguments of {@link renderNginxMtlsLocation}. */
 export interface NginxMtlsLocationArgs {
+  /** The MtlsService (or its name, hostnames and port) nginx calls. */
   readonly target: NginxMtlsTarget;
   /** Address (IP or DNS name) nginx connects to, e.g. Traefik's internal Service. */
   readonly address: string;

@@ -49,11 +49,17 @@ export function traefikTlsVersion(v: TlsVersion): "VersionTLS12" | "VersionTLS13
  * Node). TLS 1.3 suites are all AEAD and not configurable in Go, hence not listed.
  */
 export const AEAD_TLS12_CIPHER_SUITES = {
+  /** OpenSSL name `ECDHE-ECDSA-AES256-GCM-SHA384`. */
   TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: "ECDHE-ECDSA-AES256-GCM-SHA384",
+  /** OpenSSL name `ECDHE-RSA-AES256-GCM-SHA384`. */
   TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: "ECDHE-RSA-AES256-GCM-SHA384",
+  /** OpenSSL name `ECDHE-ECDSA-CHACHA20-POLY1305`. */
   TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: "ECDHE-ECDSA-CHACHA20-POLY1305",
+  /** OpenSSL name `ECDHE-RSA-CHACHA20-POLY1305`. */
   TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: "ECDHE-RSA-CHACHA20-POLY1305",
+  /** OpenSSL name `ECDHE-ECDSA-AES128-GCM-SHA256`. */
   TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: "ECDHE-ECDSA-AES128-GCM-SHA256",
+  /** OpenSSL name `ECDHE-RSA-AES128-GCM-SHA256`. */
   TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: "ECDHE-RSA-AES128-GCM-SHA256",
 } as const;
 
@@ -75,6 +81,7 @@ export function opensslCipherNames(suites: readonly AeadCipherSuite[]): string[]
 
 /** What one mTLS TLSOption enforces, resolved (no defaults left). */
 export interface TlsPolicy {
+  /** Lowest TLS version accepted. */
   readonly minVersion: TlsVersion;
   /** TLS 1.2 suites; empty when `minVersion` is 1.3. */
   readonly cipherSuites: readonly AeadCipherSuite[];

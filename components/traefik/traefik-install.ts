@@ -63,9 +63,13 @@ export interface TraefikInstallArgs {
 
 /** The resolved mTLS entrypoint. */
 export interface ResolvedMtlsEntrypoint {
+  /** Entrypoint name. */
   readonly name: string;
+  /** Service port. */
   readonly port: number;
+  /** Container port. */
   readonly containerPort: number;
+  /** True when the Service exposes the port outside the cluster. */
   readonly exposePublicly: boolean;
 }
 
@@ -183,7 +187,26 @@ export class TraefikInstall extends pulumi.ComponentResource {
    * certificates). TunnelOrigin's `origin` takes this and refuses an mTLS entrypoint.
    * The mesh entrypoint is reached through the chart's internal ClusterIP Service.
    */
-  origin(entrypoint = "websecure"): { service: { namespace: string; name: string }; port: number; entrypoint: { name: string; port: number; mtls: boolean } } {
+  origin(entrypoint = "websecure"): {
+    /** Traefik's Service. */
+    service: {
+      /** Namespace. */
+      namespace: string;
+      /** Name. */
+      name: string;
+    };
+    /** Service port that reaches the entrypoint. */
+    port: number;
+    /** The entrypoint. */
+    entrypoint: {
+      /** Entrypoint name. */
+      name: string;
+      /** Container port. */
+      port: number;
+      /** True when it requires client certificates. */
+      mtls: boolean;
+    };
+  } {
     if (!this.entrypoints.includes(entrypoint)) {
       argChecker("TraefikInstall", this.serviceName).fail("origin(entrypoint)", `(${JSON.stringify(entrypoint)}) is not an entrypoint of this install; use one of ${this.entrypoints.join(", ")}`);
     }
