@@ -49,7 +49,10 @@ export interface InternalCAArgs {
   /**
    * Protect the CA key and certificates from deletion and replacement (`protect`), so that
    * no change can silently replace the root of trust. Turn off only for throwaway stacks,
-   * or as the last step of a CA rotation.
+   * or as the last step of a CA rotation. The `protect` resource option, when given
+   * (`new InternalCA(name, args, { protect })`), wins over this argument, as it does for
+   * any Pulumi resource: it then applies to the CA resources and, by Pulumi's inheritance,
+   * to every child (issued leaves included, which then cannot rotate).
    * @default true
    */
   readonly protect?: boolean;
@@ -130,7 +133,8 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     this.organization = subject.organization;
     this.issuerValidityHours = interHours;
     this.leafDefaults = { validityHours: leafHours, renewBeforeHours: renewHours, validityText: leafValidityText, renewText, keyAlgorithm: leafKeyAlgorithm };
-    const protect = args.protect ?? true;
+    // The resource option is the user's last word; the argument only sets the default.
+    const protect = opts?.protect ?? args.protect ?? true;
     const caOpts: pulumi.CustomResourceOptions = { parent: this, protect, ignoreChanges: CA_PROVIDER_DEFAULTED };
 
     const rootKey = new tls.PrivateKey(`${name}-root-key`, privateKeyArgs(keyAlgorithm), caOpts);

@@ -224,10 +224,11 @@ export class MtlsService extends pulumi.ComponentResource {
           keyAlgorithm,
           caValidity: args.callerCaValidity ?? "5y",
           intermediate: false,
-          // Removing a caller must delete its CA (that is what revokes it), so not protected.
+          // Removing a caller must delete its CA (that is what revokes it), so not protected
+          // unless the user protects this MtlsService (the resource option wins).
           protect: false,
         },
-        parent,
+        opts?.protect === undefined ? parent : { ...parent, protect: opts.protect },
       );
       const cert = callerCa.issueClientCertificate("client", {
         identity: caller.name,
