@@ -38,9 +38,9 @@ export {
   type IssuerSourceArgs,
   type CertManagerIssuerArgs,
   type CertificateArgs,
+  type IssuerReference,
 } from "./cert-manager/types";
 export { certificateName, tlsSecretName } from "./cert-manager/naming";
-export type { IssuerReference } from "./cert-manager/render";
 export { parseCertStatus, type TlsStatus, type CertStatusSummary, type CertificateStatusInput, type CertificateConditionInput } from "./cert-manager/status";
 
 // Traefik.
@@ -56,7 +56,7 @@ export {
 } from "./traefik/mtls-service";
 export { renderNginxMtlsLocation, type NginxMtlsLocationArgs, type NginxMtlsTarget } from "./traefik/nginx";
 export { TlsOptionRegistry, type HostClaim, type HostConflict } from "./traefik/registry";
-export { TRAEFIK_CA_SECRET_KEY, AEAD_TLS12_CIPHER_SUITES, type AeadCipherSuite, type TlsPolicy, type TlsVersion } from "./traefik/tls-option";
+export { TRAEFIK_CA_SECRET_KEY, AEAD_TLS12_CIPHER_SUITES, type AeadCipherSuite, type TlsPolicy, type TlsVersion } from "./traefik/tls-policy";
 
 // Cloudflare Tunnel.
 export { TunnelOrigin, type OriginTlsSecretRef } from "./tunnel/tunnel-origin";

@@ -8,7 +8,7 @@ import type { IACMEChallengeSolver } from "@kubernetes-models/cert-manager/acme.
 import { parseDurationMinutes } from "../common/duration";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import { acmeDirectoryUrl } from "./validate";
-import type { AcmeIssuerArgs, CertificateArgs, IssuerKind } from "./types";
+import type { AcmeIssuerArgs, CertificateArgs, IssuerReference } from "./types";
 
 /** cert-manager's API group. */
 export const CERT_MANAGER_API_VERSION = "cert-manager.io/v1";
@@ -24,15 +24,7 @@ export type CertificateSpec = NonNullable<ICertificate["spec"]>;
 /** Issuer / ClusterIssuer spec as rendered. */
 export type IssuerSpec = IIssuerSpec;
 
-/** An issuer reference (`issuerRef`) pointing at the issuer this component created. */
-export interface IssuerReference {
-  /** Issuer name. */
-  readonly name: string;
-  /** `ClusterIssuer` or `Issuer`. */
-  readonly kind: IssuerKind;
-  /** Always `cert-manager.io`. */
-  readonly group: "cert-manager.io";
-}
+export type { IssuerReference } from "./types";
 
 /**
  * ACME solvers with selectors (cert-manager `challengeSpecForAuthorization`,

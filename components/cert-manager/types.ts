@@ -19,6 +19,16 @@ export type LetsEncryptDirectory = keyof typeof LETSENCRYPT_DIRECTORIES;
 /** Which kind of issuer object to create. */
 export type IssuerKind = "ClusterIssuer" | "Issuer";
 
+/** An issuer reference (`issuerRef`) pointing at the issuer this component created. */
+export interface IssuerReference {
+  /** Issuer name. */
+  readonly name: string;
+  /** `ClusterIssuer` or `Issuer`. */
+  readonly kind: IssuerKind;
+  /** Always `cert-manager.io`. */
+  readonly group: "cert-manager.io";
+}
+
 /** Whether the stack serves real users. Guards against burning Let's Encrypt production rate limits from test stacks. */
 export type StackEnvironment = "production" | "non-production";
 

@@ -6,18 +6,8 @@ import { parseDurationHours, type Duration } from "../common/duration";
 import { InternalCA } from "../internal-ca";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import type { NginxMtlsTarget } from "./nginx";
-import {
-  TRAEFIK_API_VERSION,
-  TRAEFIK_CA_SECRET_KEY,
-  buildIngressRouteSpec,
-  buildPassTlsClientCertSpec,
-  buildServersTransportSpec,
-  buildStripIdentityHeadersSpec,
-  buildTlsOptionSpec,
-  type AeadCipherSuite,
-  type TlsPolicy,
-  type TlsVersion,
-} from "./tls-option";
+import { buildIngressRouteSpec, buildPassTlsClientCertSpec, buildServersTransportSpec, buildStripIdentityHeadersSpec, buildTlsOptionSpec } from "./tls-option";
+import { TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, type AeadCipherSuite, type TlsPolicy, type TlsVersion } from "./tls-policy";
 import type { TraefikInstall } from "./traefik-install";
 import { validateMtlsServiceArgs } from "./validate";
 import { renderCertificateSpec } from "../cert-manager/render";

@@ -13,7 +13,7 @@
  * - the upstream certificate is verified (`proxy_ssl_verify` is off by default in nginx).
  */
 import { dnsNameProblem, isIpAddress } from "../common/dns";
-import { opensslCipherNames, type AeadCipherSuite, type TlsVersion } from "./tls-option";
+import { opensslCipherNames, type AeadCipherSuite, type TlsVersion } from "./tls-policy";
 
 /** What nginx needs to know about the service it calls. {@link MtlsService.nginxTarget} returns one. */
 export interface NginxMtlsTarget {

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
 import { TlsOptionRegistry } from "./registry";
-import { DEFAULT_TLS12_CIPHER_SUITES } from "./tls-option";
+import { DEFAULT_TLS12_CIPHER_SUITES } from "./tls-policy";
 import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
 
 /**
