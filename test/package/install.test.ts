@@ -109,13 +109,13 @@ describe("runStack from the installed package", () => {
     expect(plan.find("tls:index/privateKey:PrivateKey", "consumer-root-key").protect).toBe(false);
     expect(plan.find("tls:index/locallySignedCert:LocallySignedCert", "consumer-api-cert")).toBeDefined();
     expect(String(plan.outputs.trustBundle)).toContain("BEGIN CERTIFICATE");
-  });
+  }, 120_000);
 
   it("runs a CommonJS TypeScript program with named exports", async () => {
     const plan = await runStack(path.join("legacy"), "dev");
     expect(plan.find("tls:index/selfSignedCert:SelfSignedCert", "legacy-root-cert")).toBeDefined();
     expect(String(plan.outputs.trustBundle)).toContain("BEGIN CERTIFICATE");
-  });
+  }, 120_000);
 });
 `;
 
@@ -191,7 +191,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+}, 300_000);
 
 describe("the packed tarball", () => {
   it("ships the compiled components and engine, the bin, the docs the README links to, LICENSE and CHANGELOG", () => {
@@ -261,7 +261,7 @@ describe("installing it into a fresh project (offline, README command)", () => {
     expect(nodes.map((n) => `${n.location}@${n.version}`)).toEqual([`node_modules/@pulumi/pulumi@${repoPkg.devDependencies["@pulumi/pulumi"]}`]);
     const ls = await run("npm", ["ls", "--all"], app);
     expect(ls.code, ls.stderr).toBe(0);
-  });
+  }, 120_000);
 
   it("installs no TypeScript loader tooling beyond tsx, and no Kubernetes model packages", () => {
     expect(fs.existsSync(path.join(app, "node_modules", "@kubernetes-models"))).toBe(false);
@@ -279,7 +279,7 @@ describe("using the installed package", () => {
     const tsc = await run(process.execPath, [path.join(app, "node_modules", "typescript", "bin", "tsc"), "-p", config], app);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe("");
     expect(tsc.code).toBe(0);
-  });
+  }, 300_000);
 
   it("plans the project with the installed edge-mtls bin, without a TypeScript loader of its own", async () => {
     const plan = await run("npx", ["--offline", "edge-mtls", "plan", "--stack", "dev", "--out", "out/dev"], app);
@@ -289,11 +289,11 @@ describe("using the installed package", () => {
     const md = fs.readFileSync(path.join(app, "out", "dev", "plan.md"), "utf8");
     expect(md).toContain("consumer-root-key");
     expect(md).toContain("consumer-api-cert");
-  });
+  }, 300_000);
 
   it("runs a vitest file that calls runStack on ESM and CommonJS TypeScript programs", async () => {
     const vitest = await run(process.execPath, [path.join(app, "node_modules", "vitest", "vitest.mjs"), "run", "plan.test.ts"], app);
     expect(vitest.code, `${vitest.stdout}\n${vitest.stderr}`).toBe(0);
     expect(vitest.stdout).toMatch(/Tests\s+2 passed \(2\)/);
-  });
+  }, 300_000);
 });
