@@ -271,11 +271,12 @@ describe("installing it into a fresh project (offline, README command)", () => {
 });
 
 describe("using the installed package", () => {
-  it.each([
+  // The three typechecks are independent: run them side by side.
+  it.concurrent.for([
     ["nodenext", "tsconfig.json"],
     ["bundler", "tsconfig.bundler.json"],
     ["classic node", "tsconfig.node.json"],
-  ])("typechecks a program against it under %s module resolution", async (_mode, config) => {
+  ] as const)("typechecks a program against it under %s module resolution", async ([, config], { expect }) => {
     const tsc = await run(process.execPath, [path.join(app, "node_modules", "typescript", "bin", "tsc"), "-p", config], app);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe("");
     expect(tsc.code).toBe(0);
