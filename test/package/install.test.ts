@@ -272,15 +272,15 @@ describe("installing it into a fresh project (offline, README command)", () => {
 
 describe("using the installed package", () => {
   // The three typechecks are independent: run them side by side.
-  it.concurrent.for([
+  it.concurrent.for<[string, string]>([
     ["nodenext", "tsconfig.json"],
     ["bundler", "tsconfig.bundler.json"],
     ["classic node", "tsconfig.node.json"],
-  ] as const)("typechecks a program against it under %s module resolution", async ([, config], { expect }) => {
+  ])("typechecks a program against it under %s module resolution", { timeout: 300_000 }, async ([, config], { expect }) => {
     const tsc = await run(process.execPath, [path.join(app, "node_modules", "typescript", "bin", "tsc"), "-p", config], app);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe("");
     expect(tsc.code).toBe(0);
-  }, 300_000);
+  });
 
   it("plans the project with the installed edge-mtls bin, without a TypeScript loader of its own", async () => {
     const plan = await run("npx", ["--offline", "edge-mtls", "plan", "--stack", "dev", "--out", "out/dev"], app);
