@@ -44,7 +44,7 @@ export { certificateName, tlsSecretName } from "./cert-manager/naming";
 export { parseCertStatus, type TlsStatus, type CertStatusSummary, type CertificateStatusInput, type CertificateConditionInput } from "./cert-manager/status";
 
 // Traefik.
-export { TraefikInstall, TRAEFIK_CHART_VERSION, TRAEFIK_CHART_REPOSITORY, type TraefikInstallArgs, type MtlsEntrypointArgs, type ResolvedMtlsEntrypoint } from "./traefik/traefik-install";
+export { TraefikInstall, TRAEFIK_CHART_VERSION, TRAEFIK_CHART_REPOSITORY, type EntrypointDefaultTlsOption, type TraefikInstallArgs, type MtlsEntrypointArgs, type ResolvedMtlsEntrypoint } from "./traefik/traefik-install";
 export {
   MtlsService,
   type MtlsServiceArgs,
@@ -54,7 +54,8 @@ export {
   type ServerCertificateSource,
   type UpstreamMtlsArgs,
 } from "./traefik/mtls-service";
-export { renderNginxMtlsLocation, type NginxMtlsLocationArgs, type NginxMtlsTarget } from "./traefik/nginx";
+export { renderNginxMtlsLocation, renderNginxMtlsLocations, type NginxMtlsLocationArgs, type NginxMtlsLocationsArgs, type NginxMtlsRoute, type NginxMtlsTarget } from "./traefik/nginx";
+export { WorkloadIdentity, type WorkloadIdentityArgs, type CallerIdentityMaterial } from "./traefik/workload-identity";
 export { TlsOptionRegistry, type HostClaim, type HostConflict } from "./traefik/registry";
 export { TRAEFIK_CA_SECRET_KEY, AEAD_TLS12_CIPHER_SUITES, type AeadCipherSuite, type TlsPolicy, type TlsVersion } from "./traefik/tls-policy";
 
