@@ -12,7 +12,7 @@ import { ApiShieldCa, ApiShieldMtls, InternalCA, WorkerClientCertificate } from 
 const CALLER = "sesh-tracker";
 const workerSource = (file: string) => fs.readFileSync(path.join(__dirname, "worker", file), "utf8");
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const accountId = config.require("accountId");
   const zoneId = config.require("zoneId");
