@@ -62,6 +62,7 @@ export function readYamlFile(file: string): unknown {
   }
 }
 
+/** A stack file's config, as the Pulumi runtime takes it. */
 export interface StackConfig {
   /** Namespaced key → value as the Pulumi runtime expects it (strings; structured values JSON-encoded). */
   readonly values: Record<string, string>;

@@ -18,24 +18,39 @@ export type Op = "create" | "same" | "update" | "replace" | "delete" | "read";
 
 /** One registered resource, with everything the plan and the tests look at. */
 export interface RecordedResource {
+  /** Pulumi URN. */
   readonly urn: string;
+  /** Resource type token, e.g. `tls:index/privateKey:PrivateKey`. */
   readonly type: string;
+  /** Logical name. */
   readonly name: string;
+  /** URN of the parent. */
   readonly parent?: string;
+  /** True for a custom (provider) resource, false for a component. */
   readonly custom: boolean;
+  /** Provider id (unset for components and, in preview, for new resources). */
   id?: string;
+  /** Inputs as registered. */
   readonly inputs: Record<string, unknown>;
+  /** Outputs: computed (tls, random) or echoed inputs. */
   outputs: Record<string, unknown>;
   /** Dotted paths (into inputs and outputs) that hold secrets; a path covers everything below it. */
   secretPaths: string[];
   /** Dotted paths whose value is unknown (preview only). */
   unknownPaths: string[];
+  /** The `protect` resource option. */
   readonly protect: boolean;
+  /** URNs this resource depends on. */
   readonly dependencies: string[];
+  /** The `replacementTrigger` resource option. */
   readonly replacementTrigger?: unknown;
+  /** The `ignoreChanges` resource option. */
   readonly ignoreChanges: string[];
+  /** The `deleteBeforeReplace` resource option. */
   readonly deleteBeforeReplace: boolean;
+  /** The `additionalSecretOutputs` resource option. */
   readonly additionalSecretOutputs: string[];
+  /** What the run does with the resource, compared with `prior`. */
   op: Op;
   /** Why the op is a replace/update: the input paths that changed (or `replacementTrigger`). */
   changed: string[];

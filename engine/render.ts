@@ -14,6 +14,7 @@ import type { RecordedResource } from "./monitor";
 import type { PlanResult } from "./run";
 import { coveredBy, isObject } from "./values";
 
+/** What the renderer writes in place of a secret value. */
 export const REDACTED = "[secret]";
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g;
 const KEY_MATERIAL = /PRIVATE KEY|OPENSSH PRIVATE/;

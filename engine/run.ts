@@ -3,6 +3,7 @@
  * monitor in place of the engine and providers.
  */
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { setClock } from "../components/common/clock";
 import { readProjectMain, readProjectName, readStackConfig } from "./config";
@@ -11,6 +12,7 @@ import type { SimulatedProvider } from "./providers/types";
 
 export type { Op, RecordedResource } from "./monitor";
 
+/** Options of {@link runProgram}. */
 export interface RunOptions {
   /** Stack name. @default "test" */
   readonly stack?: string;
@@ -56,9 +58,13 @@ export const RUN_STACK_TRACE_LIMIT = 3;
 /** The outcome of one offline run. */
 export class PlanResult {
   constructor(
+    /** Project name. */
     readonly project: string,
+    /** Stack name. */
     readonly stack: string,
+    /** True for a preview run (provider-computed values unknown). */
     readonly preview: boolean,
+    /** The moment the program ran at. */
     readonly now: Date,
     /** Every registered resource in registration order, then planned deletes. */
     readonly resources: readonly RecordedResource[],
@@ -280,18 +286,55 @@ async function runIsolated(program: () => unknown, options: RunOptions): Promise
   }
 }
 
+/** Options of {@link runStack}: those of {@link runProgram}, less what the project and stack files give. */
 export interface StackRunOptions extends Omit<RunOptions, "project" | "stack" | "config" | "secretConfig"> {
   /** Extra config on top of the stack file (namespaced keys). */
   readonly configOverrides?: Record<string, unknown>;
 }
 
+/** True when this module runs compiled (dist/engine/run.js), false when a TypeScript loader runs its source. */
+const COMPILED = __filename.endsWith(".js");
+
+const TYPESCRIPT_PROGRAM = /\.(?:ts|mts|cts|tsx)$/;
+
+let tsxRegistered: Promise<void> | undefined;
+
 /**
- * Loads a stack program with a dynamic import, so that the host's TypeScript loader compiles
- * it as `pulumi up` does with ts-node: tsx for the plan CLI, vite for vitest. One module
- * graph per process: the program and the caller share the library's classes.
+ * Registers tsx's loaders (ESM hooks and the CommonJS require hook) once per process, so that
+ * the compiled engine can load a TypeScript program with types, ESM or CommonJS, in plain Node.
+ * tsx reads the program's tsconfig.json, as ts-node does under `pulumi up`.
+ */
+function registerTsx(): Promise<void> {
+  tsxRegistered ??= (async () => {
+    const esm = await import("tsx/esm/api");
+    esm.register();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("tsx/cjs/api") as { register(): unknown }).register();
+  })();
+  return tsxRegistered;
+}
+
+/**
+ * Loads a stack program with a real dynamic `import()` (tsconfig's `"module": "node16"` keeps
+ * it one in the compiled CommonJS), so that ESM programs and top-level await work. Run from
+ * source, the host's TypeScript loader compiles the program as `pulumi up` does with ts-node:
+ * tsx for `npm run plan`, vite for vitest. Run compiled (the `edge-mtls` bin, or `runStack`
+ * from the installed package under vitest or plain Node), it registers tsx for TypeScript
+ * programs. One module graph per process: the program and the caller share the library's
+ * classes and the Pulumi runtime.
  */
 async function loadProgram(main: string): Promise<{ default?: unknown } & Record<string, unknown>> {
-  return (await import(main)) as { default?: unknown } & Record<string, unknown>;
+  if (COMPILED && TYPESCRIPT_PROGRAM.test(main)) await registerTsx();
+  const specifier = COMPILED ? pathToFileURL(main).href : main;
+  const mod = (await import(specifier)) as { default?: unknown } & Record<string, unknown>;
+  // A CommonJS program compiled from TypeScript (`exports.default = main` with `__esModule`)
+  // arrives from import() as `{ default: module.exports }`: unwrap it, as TypeScript's interop
+  // and the Pulumi Node.js host do.
+  const inner = mod.default;
+  if (typeof inner === "object" && inner !== null && (inner as { __esModule?: unknown }).__esModule === true) {
+    return inner as { default?: unknown } & Record<string, unknown>;
+  }
+  return mod;
 }
 
 /**

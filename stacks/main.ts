@@ -10,7 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ITLSStore } from "@kubernetes-models/traefik/traefik.io/v1alpha1/TLSStore";
+import type { ITLSStore } from "@kubernetes-models/traefik/traefik.io/v1alpha1/TLSStore" with { "resolution-mode": "import" };
 import {
   ApiShieldCa,
   ApiShieldMtls,

@@ -24,7 +24,8 @@ import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import type { Duration } from "../common/duration";
 import type { Topology } from "../common/topology";
 import { checkIdentity, singleCaCertificateProblem } from "../internal-ca/validate";
-import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, buildTlsOptionSpec, type TlsOptionSpec, type TlsPolicy } from "../traefik/tls-option";
+import { buildTlsOptionSpec, type TlsOptionSpec } from "../traefik/tls-option";
+import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, type TlsPolicy } from "../traefik/tls-policy";
 import { dns1123Problem } from "../traefik/validate";
 import type { ClientCertificateIssuer } from "./types";
 import { leafFirstChain } from "./worker-binding";
@@ -131,7 +132,12 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
   /** Per-hostname mode: the uploaded certificate chain, leaf first. */
   readonly certificatePem?: pulumi.Output<string>;
   /** With `traefik`: the TLSOption to put in IngressRoutes' `tls.options`. */
-  readonly tlsOptionRef?: { readonly name: string; readonly namespace: string };
+  readonly tlsOptionRef?: {
+    /** TLSOption name. */
+    readonly name: string;
+    /** TLSOption namespace. */
+    readonly namespace: string;
+  };
   /** With `traefik`: the TLSOption resource (make IngressRoutes depend on it). */
   readonly tlsOption?: k8s.apiextensions.CustomResource;
 
@@ -221,7 +227,10 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
   }
 }
 
-/** The TLSOption spec for an AOP origin: client certificates required and verified against `caSecretName`. */
+/**
+ * The TLSOption spec for an AOP origin: client certificates required and verified against `caSecretName`.
+ * @internal
+ */
 export function aopTlsOptionSpec(caSecretName: string): TlsOptionSpec {
   return buildTlsOptionSpec(AOP_ORIGIN_TLS_POLICY, [caSecretName]);
 }

@@ -72,6 +72,7 @@ export interface ApiShieldMtlsArgs {
 
 /** Anything that issues client certificates — {@link InternalCA} does. */
 export interface ClientCertificateIssuer {
+  /** Issues a client certificate as a child component named `name`. */
   issueClientCertificate(name: string, args: ClientCertificateArgs): IssuedClientCertificate;
 }
 

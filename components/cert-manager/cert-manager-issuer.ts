@@ -15,7 +15,6 @@ import {
   renderCaIssuerSpec,
   renderCertificateSpec,
   renderSelfSignedIssuerSpec,
-  type IssuerReference,
   type IssuerSpec,
 } from "./render";
 import {
@@ -24,6 +23,7 @@ import {
   type CertManagerIssuerArgs,
   type CertificateArgs,
   type IssuerKind,
+  type IssuerReference,
 } from "./types";
 import { COMPONENT, checkIssuerContract, environmentFromConfig, validateCertificateArgs, validateIssuerArgs, type IssuerContext } from "./validate";
 

@@ -2,13 +2,13 @@
  * Pure manifest builders. What they return is typed with @kubernetes-models/cert-manager's
  * interfaces, and the tests validate every rendered object against the upstream CRD schemas.
  */
-import type { IIssuerSpec } from "@kubernetes-models/cert-manager/cert-manager.io/v1/IssuerSpec";
-import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
-import type { IACMEChallengeSolver } from "@kubernetes-models/cert-manager/acme.cert-manager.io/v1/ACMEChallengeSolver";
+import type { IIssuerSpec } from "@kubernetes-models/cert-manager/cert-manager.io/v1/IssuerSpec" with { "resolution-mode": "import" };
+import type { ICertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate" with { "resolution-mode": "import" };
+import type { IACMEChallengeSolver } from "@kubernetes-models/cert-manager/acme.cert-manager.io/v1/ACMEChallengeSolver" with { "resolution-mode": "import" };
 import { parseDurationMinutes } from "../common/duration";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import { acmeDirectoryUrl } from "./validate";
-import type { AcmeIssuerArgs, CertificateArgs, IssuerKind } from "./types";
+import type { AcmeIssuerArgs, CertificateArgs, IssuerReference } from "./types";
 
 /** cert-manager's API group. */
 export const CERT_MANAGER_API_VERSION = "cert-manager.io/v1";
@@ -24,12 +24,7 @@ export type CertificateSpec = NonNullable<ICertificate["spec"]>;
 /** Issuer / ClusterIssuer spec as rendered. */
 export type IssuerSpec = IIssuerSpec;
 
-/** An issuer reference (`issuerRef`) pointing at the issuer this component created. */
-export interface IssuerReference {
-  readonly name: string;
-  readonly kind: IssuerKind;
-  readonly group: "cert-manager.io";
-}
+export type { IssuerReference } from "./types";
 
 /**
  * ACME solvers with selectors (cert-manager `challengeSpecForAuthorization`,

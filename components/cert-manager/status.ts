@@ -24,17 +24,41 @@
  * | 6 | `lastFailureTime` set (Ready not True)       | `failed`   |
  * | 7 | anything else (`Ready=False`/`Unknown`)      | `pending`  |
  */
-import type { ICertificateStatus } from "@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateStatus";
-import type { ICertificateCondition } from "@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateCondition";
-
 /** The operator-facing TLS state (seed 003's `tls_status`, plus `renewing`). */
 export type TlsStatus = "issued" | "failed" | "pending" | "renewing";
 
-/** A loosely typed Certificate status, as read from the API (every field optional). */
+/** The fields of one cert-manager Certificate condition that {@link parseCertStatus} reads. */
+export interface CertificateConditionInput {
+  /** `Ready` or `Issuing`. */
+  readonly type?: string;
+  /** `True`, `False` or `Unknown`. */
+  readonly status?: string;
+  /** Machine-readable reason, e.g. `Failed`. */
+  readonly reason?: string | null;
+  /** Human-readable message. */
+  readonly message?: string | null;
+}
+
+/**
+ * A loosely typed Certificate status, as read from the API (every field optional): the
+ * subset of cert-manager's `CertificateStatus` that {@link parseCertStatus} reads. It is
+ * declared here rather than imported from `@kubernetes-models/cert-manager`, so that users
+ * need not install that package; test/cert-manager/status.test.ts checks that the upstream
+ * type stays assignable to it.
+ */
 export type CertificateStatusInput =
-  | (Omit<Partial<ICertificateStatus>, "conditions"> & {
-      conditions?: ReadonlyArray<Partial<ICertificateCondition>> | null;
-    })
+  | {
+      /** `status.conditions`. */
+      readonly conditions?: ReadonlyArray<CertificateConditionInput | null | undefined> | null;
+      /** `status.failedIssuanceAttempts`. */
+      readonly failedIssuanceAttempts?: number | null;
+      /** `status.lastFailureTime`. */
+      readonly lastFailureTime?: string | Date | null;
+      /** `status.renewalTime`. */
+      readonly renewalTime?: string | Date | null;
+      /** `status.notAfter`. */
+      readonly notAfter?: string | Date | null;
+    }
   | null
   | undefined;
 
@@ -58,8 +82,8 @@ export interface CertStatusSummary {
   readonly notAfter?: string;
 }
 
-function condition(status: NonNullable<CertificateStatusInput>, type: string): Partial<ICertificateCondition> | undefined {
-  return (status.conditions ?? []).find((c) => c?.type === type);
+function condition(status: NonNullable<CertificateStatusInput>, type: string): CertificateConditionInput | undefined {
+  return (status.conditions ?? []).find((c) => c?.type === type) ?? undefined;
 }
 
 /** Maps cert-manager's Certificate status to `issued | failed | pending | renewing` (rules in the module doc). */
@@ -77,12 +101,12 @@ export function parseCertStatus(status: CertificateStatusInput): CertStatusSumma
   const readyTrue = ready?.status === "True";
   const extra = {
     servingValidCertificate: readyTrue,
-    ...(status.failedIssuanceAttempts !== undefined ? { failedIssuanceAttempts: status.failedIssuanceAttempts } : {}),
+    ...(status.failedIssuanceAttempts !== undefined && status.failedIssuanceAttempts !== null ? { failedIssuanceAttempts: status.failedIssuanceAttempts } : {}),
     ...(status.lastFailureTime ? { lastFailureTime: String(status.lastFailureTime) } : {}),
     ...(status.renewalTime ? { renewalTime: String(status.renewalTime) } : {}),
     ...(status.notAfter ? { notAfter: String(status.notAfter) } : {}),
   };
-  const from = (c: Partial<ICertificateCondition> | undefined, fallbackReason: string, fallbackMessage: string) => ({
+  const from = (c: CertificateConditionInput | undefined, fallbackReason: string, fallbackMessage: string) => ({
     reason: c?.reason || fallbackReason,
     message: c?.message || fallbackMessage,
   });

@@ -13,7 +13,9 @@ export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
 /** Let's Encrypt ACME v2 directories. */
 export const LETSENCRYPT_DIRECTORIES = {
+  /** Let's Encrypt production. */
   "letsencrypt-production": "https://acme-v02.api.letsencrypt.org/directory",
+  /** Let's Encrypt staging (untrusted certificates, high rate limits). */
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
 } as const;
 /** A Let's Encrypt directory by name. */
@@ -21,6 +23,16 @@ export type LetsEncryptDirectory = keyof typeof LETSENCRYPT_DIRECTORIES;
 
 /** Which kind of issuer object to create. */
 export type IssuerKind = "ClusterIssuer" | "Issuer";
+
+/** An issuer reference (`issuerRef`) pointing at the issuer this component created. */
+export interface IssuerReference {
+  /** Issuer name. */
+  readonly name: string;
+  /** `ClusterIssuer` or `Issuer`. */
+  readonly kind: IssuerKind;
+  /** Always `cert-manager.io`. */
+  readonly group: "cert-manager.io";
+}
 
 /** Whether the stack serves real users. Guards against burning Let's Encrypt production rate limits from test stacks. */
 export type StackEnvironment = "production" | "non-production";
@@ -83,7 +95,10 @@ export interface AcmeIssuerArgs {
   /** HTTP-01 solver; `false` disables it. @default `{ ingressClassName: "traefik" }` */
   readonly http01?: Http01SolverArgs | false;
   /** DNS-01 solver through Cloudflare (needed for wildcards). @default none */
-  readonly dns01?: { readonly cloudflare: CloudflareDns01SolverArgs };
+  readonly dns01?: {
+    /** Cloudflare DNS-01 solver settings. */
+    readonly cloudflare: CloudflareDns01SolverArgs;
+  };
 }
 
 /** A CA issuer: signs with a key pair held in a `kubernetes.io/tls` Secret. */

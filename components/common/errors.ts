@@ -7,6 +7,7 @@
  * `InternalCA "mesh": renewBefore (2400h) must be shorter than validity (2160h)`.
  */
 export class EdgeMtlsArgumentError extends Error {
+  /** Always `EdgeMtlsArgumentError`. */
   override readonly name = "EdgeMtlsArgumentError";
   constructor(
     /** Component type, e.g. `InternalCA`. */

@@ -97,6 +97,10 @@ export interface InternalCAArgs {
    * (`protect`), so that no change can silently replace the root of trust. Turn off only for
    * throwaway stacks, or as step 2 of a CA rotation. Rotating intermediates and leaves are never
    * protected: rotating means replacing them.
+   * The `protect` resource option, when given (`new InternalCA(name, args, { protect })`),
+   * wins over this argument, as it does for any Pulumi resource: it then applies to the CA
+   * resources and, by Pulumi's inheritance, to every child (issued leaves and rotating
+   * intermediates included, which then cannot rotate).
    * @default true
    */
   readonly protect?: boolean;
@@ -239,7 +243,8 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
     this.organization = subject.organization;
     this.leafDefaults = { validityHours: leafHours, renewBeforeHours: renewHours, validityText: leafValidityText, renewText, keyAlgorithm: leafKeyAlgorithm };
     this.longestLeaf = { "mesh-servers": leafHours, "mesh-clients": leafHours, "edge-clients": leafHours };
-    const protect = args.protect ?? true;
+    // The resource option is the user's last word; the argument only sets the default.
+    const protect = opts?.protect ?? args.protect ?? true;
     const caOpts: pulumi.CustomResourceOptions = { parent: this, protect, ignoreChanges: CA_PROVIDER_DEFAULTED };
 
     const rootKey = new tls.PrivateKey(`${name}-root-key`, privateKeyArgs(keyAlgorithm), caOpts);

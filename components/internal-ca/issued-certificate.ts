@@ -66,6 +66,7 @@ export class IssuedCertificate extends pulumi.ComponentResource {
   /** The rotation generation this certificate belongs to. */
   readonly generation: pulumi.Output<number>;
 
+  /** @internal Issued by {@link InternalCA}'s `issueServerCertificate` / `issueClientCertificate`. */
   constructor(name: string, args: IssuedCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge-mtls:internal-ca:IssuedCertificate", name, {}, opts);
     this.role = args.role;

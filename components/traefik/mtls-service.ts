@@ -6,18 +6,8 @@ import { parseDurationHours, type Duration } from "../common/duration";
 import type { InternalCA } from "../internal-ca";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import type { NginxMtlsTarget } from "./nginx";
-import {
-  TRAEFIK_API_VERSION,
-  TRAEFIK_CA_SECRET_KEY,
-  buildIngressRouteSpec,
-  buildPassTlsClientCertSpec,
-  buildServersTransportSpec,
-  buildStripIdentityHeadersSpec,
-  buildTlsOptionSpec,
-  type AeadCipherSuite,
-  type TlsPolicy,
-  type TlsVersion,
-} from "./tls-option";
+import { buildIngressRouteSpec, buildPassTlsClientCertSpec, buildServersTransportSpec, buildStripIdentityHeadersSpec, buildTlsOptionSpec } from "./tls-option";
+import { TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, type AeadCipherSuite, type TlsPolicy, type TlsVersion } from "./tls-policy";
 import type { TraefikInstall } from "./traefik-install";
 import { checkMtlsServiceContract, validateMtlsServiceArgs } from "./validate";
 import { issueCallerIdentity, isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
@@ -47,11 +37,22 @@ export interface MtlsBackendArgs {
 
 /** Where the server certificate Traefik presents comes from. */
 export type ServerCertificateSource =
-  | { readonly kind: "internal-ca" }
   | {
+      /** Issued by the InternalCA passed as `ca`. */
+      readonly kind: "internal-ca";
+    }
+  | {
+      /** Issued by cert-manager. */
       readonly kind: "cert-manager";
       /** cert-manager issuer. */
-      readonly issuerRef: { readonly name: string; readonly kind?: "Issuer" | "ClusterIssuer"; readonly group?: string };
+      readonly issuerRef: {
+        /** Issuer name. */
+        readonly name: string;
+        /** Issuer kind. */
+        readonly kind?: "Issuer" | "ClusterIssuer";
+        /** Issuer API group. */
+        readonly group?: string;
+      };
       /** Certificate duration. @default "90d" */
       readonly duration?: Duration;
       /** Renew this long before expiry. @default "30d" */
@@ -144,7 +145,12 @@ export class MtlsService extends pulumi.ComponentResource {
   /** The enforced TLS policy. */
   readonly policy: TlsPolicy;
   /** The TLSOption as IngressRoutes reference it. */
-  readonly tlsOptionRef: { readonly name: string; readonly namespace: string };
+  readonly tlsOptionRef: {
+    /** TLSOption name. */
+    readonly name: string;
+    /** TLSOption namespace. */
+    readonly namespace: string;
+  };
   /** Callers by name: the listed identities and the `clients` shorthand callers. */
   readonly clients: Readonly<Record<string, MtlsCaller>>;
   /** Names of the callers the TLSOption trusts (identities first, then `clients`). */
@@ -155,8 +161,11 @@ export class MtlsService extends pulumi.ComponentResource {
   readonly tlsSecretName: string;
   /** The custom resources (for dependencies and inspection). */
   readonly tlsOption: k8s.apiextensions.CustomResource;
+  /** The IngressRoute. */
   readonly ingressRoute: k8s.apiextensions.CustomResource;
+  /** The Middlewares of the route (identity headers). */
   readonly middlewares: readonly k8s.apiextensions.CustomResource[];
+  /** The ServersTransport, when the backend is reached over mTLS. */
   readonly serversTransport?: k8s.apiextensions.CustomResource;
 
   private readonly entrypointPort: number;
@@ -232,8 +241,9 @@ export class MtlsService extends pulumi.ComponentResource {
           keyAlgorithm,
           caValidity: args.callerCaValidity ?? "5y",
           caSubject: { commonName: `${name} caller ${caller.name}`, organizationalUnit: "edge-mtls caller CA" },
-          // Removing a caller must delete its CA (that is what revokes it), so not protected.
-          protect: false,
+          // Removing a caller must delete its CA (that is what revokes it), so not protected,
+          // unless the user protects this MtlsService (its protect resource option wins).
+          protect: opts?.protect ?? false,
         },
         this,
       );

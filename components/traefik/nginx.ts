@@ -13,7 +13,7 @@
  * - the upstream certificate is verified (`proxy_ssl_verify` is off by default in nginx).
  */
 import { dnsNameProblem, isIpAddress } from "../common/dns";
-import { opensslCipherNames, type AeadCipherSuite, type TlsVersion } from "./tls-option";
+import { opensslCipherNames, type AeadCipherSuite, type TlsVersion } from "./tls-policy";
 
 /** What nginx needs to know about the service it calls. {@link MtlsService.nginxTarget} returns one. */
 export interface NginxMtlsTarget {
@@ -35,6 +35,7 @@ export interface NginxMtlsTarget {
 
 /** Arguments of {@link renderNginxMtlsLocation}. */
 export interface NginxMtlsLocationArgs {
+  /** The MtlsService (or its name, hostnames and port) nginx calls. */
   readonly target: NginxMtlsTarget;
   /** Address (IP or DNS name) nginx connects to, e.g. Traefik's internal Service. */
   readonly address: string;

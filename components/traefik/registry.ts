@@ -21,8 +21,11 @@ export interface HostClaim {
 
 /** A conflict found by {@link TlsOptionRegistry.conflicts}. */
 export interface HostConflict {
+  /** The host name claimed twice. */
   readonly host: string;
+  /** The claim registered first. */
   readonly existing: HostClaim;
+  /** The claim that conflicts with it. */
   readonly requested: HostClaim;
 }
 

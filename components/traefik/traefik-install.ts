@@ -4,7 +4,8 @@ import * as tls from "@pulumi/tls";
 import { argChecker } from "../common/errors";
 import type { Topology } from "../common/topology";
 import { TlsOptionRegistry } from "./registry";
-import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, buildTlsOptionSpec, type TlsPolicy } from "./tls-option";
+import { buildTlsOptionSpec } from "./tls-option";
+import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, type TlsPolicy } from "./tls-policy";
 import { checkTraefikInstallContract, meshValuesProblems, validateTraefikInstallArgs } from "./validate";
 import { isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 
@@ -78,16 +79,21 @@ export interface TraefikInstallArgs {
 
 /** The resolved mTLS entrypoint. */
 export interface ResolvedMtlsEntrypoint {
+  /** Entrypoint name. */
   readonly name: string;
+  /** Service port. */
   readonly port: number;
+  /** Container port. */
   readonly containerPort: number;
+  /** True when the Service exposes the port outside the cluster. */
   readonly exposePublicly: boolean;
 }
 
 /** The entrypoint-wide default TLS option of the mTLS entrypoint. */
 export interface EntrypointDefaultTlsOption {
-  /** Kubernetes name and namespace of the TLSOption. */
+  /** Kubernetes name of the TLSOption. */
   readonly name: string;
+  /** Kubernetes namespace of the TLSOption. */
   readonly namespace: string;
   /** How the static configuration references it (`<namespace>-<name>@kubernetescrd`). */
   readonly reference: string;
@@ -296,7 +302,26 @@ export class TraefikInstall extends pulumi.ComponentResource {
    * certificates). TunnelOrigin's `origin` takes this and refuses an mTLS entrypoint.
    * The mesh entrypoint is reached through the chart's internal ClusterIP Service.
    */
-  origin(entrypoint = "websecure"): { service: { namespace: string; name: string }; port: number; entrypoint: { name: string; port: number; mtls: boolean } } {
+  origin(entrypoint = "websecure"): {
+    /** Traefik's Service. */
+    service: {
+      /** Namespace. */
+      namespace: string;
+      /** Name. */
+      name: string;
+    };
+    /** Service port that reaches the entrypoint. */
+    port: number;
+    /** The entrypoint. */
+    entrypoint: {
+      /** Entrypoint name. */
+      name: string;
+      /** Container port. */
+      port: number;
+      /** True when it requires client certificates. */
+      mtls: boolean;
+    };
+  } {
     if (!this.entrypoints.includes(entrypoint)) {
       argChecker("TraefikInstall", this.serviceName).fail("origin(entrypoint)", `(${JSON.stringify(entrypoint)}) is not an entrypoint of this install; use one of ${this.entrypoints.join(", ")}`);
     }

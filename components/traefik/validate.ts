@@ -31,7 +31,7 @@ import {
   type AeadCipherSuite,
   type TlsPolicy,
   type TlsVersion,
-} from "./tls-option";
+} from "./tls-policy";
 
 /** Kubernetes object names / DNS-1123 labels: lower-case alphanumerics and inner hyphens, ≤ 63. */
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -129,6 +129,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource implements Caller
   readonly caNotAfter: pulumi.Output<string>;
   /** The identity's CA and certificate components (for dependencies and inspection). */
   readonly ca: InternalCA;
+  /** The identity's client certificate component. */
   readonly certificate: IssuedCertificate;
 
   constructor(name: string, args: WorkloadIdentityArgs = {}, opts?: pulumi.ComponentResourceOptions) {

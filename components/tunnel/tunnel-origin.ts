@@ -31,7 +31,9 @@ import { parseCertStatus, type CertStatusSummary, type CertificateStatusInput } 
 
 /** Where Traefik finds the origin certificate. */
 export interface OriginTlsSecretRef {
+  /** Namespace of the Secret. */
   readonly namespace: string;
+  /** Name of the Secret. */
   readonly name: string;
 }
 

@@ -16,7 +16,12 @@ export interface TraefikEntrypointLike {
 /** A route target: Traefik's Kubernetes Service and the entrypoint behind the chosen Service port. */
 export interface TraefikOrigin {
   /** Traefik's Service. */
-  readonly service: { readonly namespace: string; readonly name: string };
+  readonly service: {
+    /** Namespace. */
+    readonly namespace: string;
+    /** Name. */
+    readonly name: string;
+  };
   /** Service port that reaches `entrypoint`. @default 443 */
   readonly port?: number;
   /** The entrypoint behind `port`; it must be a server-TLS entrypoint (`mtls: false`). */
@@ -66,14 +71,21 @@ export interface IssuedServerCertificateLike {
 
 /** Anything that issues server certificates — `InternalCA` satisfies it. */
 export interface ServerCertificateIssuer {
+  /** Issues a server certificate for `dnsNames` as a child component named `name`. */
   issueServerCertificate(name: string, args: { readonly dnsNames?: readonly string[] }): IssuedServerCertificateLike;
 }
 
 /** Origin certificate from cert-manager (seed 000: a wildcard through an ACME DNS-01 issuer). */
 export interface CertManagerOriginCertificate {
+  /** Selects this variant. */
   readonly kind: "cert-manager";
   /** The (Cluster)Issuer that signs it, e.g. a Let's Encrypt DNS-01 ClusterIssuer. */
-  readonly issuerRef: { readonly name: string; readonly kind?: "ClusterIssuer" | "Issuer" };
+  readonly issuerRef: {
+    /** Issuer name. */
+    readonly name: string;
+    /** @default "ClusterIssuer" */
+    readonly kind?: "ClusterIssuer" | "Issuer";
+  };
   /** Namespace of the Certificate and its Secret (Traefik's). @default the namespace of the routes' Traefik Service */
   readonly namespace?: string;
   /** Secret name Traefik serves (seed 000: `mlops-wildcard-tls`). @default `<name>-origin-tls` */
@@ -104,6 +116,7 @@ export interface CertManagerOriginCertificate {
 
 /** Origin certificate issued by an InternalCA (or any {@link ServerCertificateIssuer}). */
 export interface InternalCaOriginCertificate {
+  /** Selects this variant. */
   readonly kind: "internal-ca";
   /** The issuing CA. Its trust bundle (else `caPem`) becomes cloudflared's `caPool`. */
   readonly ca: ServerCertificateIssuer;
@@ -133,9 +146,19 @@ export interface OriginTimeouts {
 /** Kubernetes resource requests and limits for cloudflared. */
 export interface ContainerResources {
   /** @default { cpu: "50m", memory: "64Mi" } */
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly requests?: {
+    /** CPU request. */
+    readonly cpu?: string;
+    /** Memory request. */
+    readonly memory?: string;
+  };
   /** @default { cpu: "500m", memory: "256Mi" } */
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: {
+    /** CPU limit. */
+    readonly cpu?: string;
+    /** Memory limit. */
+    readonly memory?: string;
+  };
 }
 
 /** Arguments of `TunnelOrigin`. */
@@ -143,7 +166,12 @@ export interface TunnelOriginArgs {
   /** Cloudflare account id that owns the tunnel. */
   readonly accountId: pulumi.Input<string>;
   /** The Cloudflare zone the hostnames live in: its id and its name (e.g. `mlops-club.org`). */
-  readonly zone: { readonly id: pulumi.Input<string>; readonly name: string };
+  readonly zone: {
+    /** Zone id. */
+    readonly id: pulumi.Input<string>;
+    /** Zone name, e.g. `example.com`. */
+    readonly name: string;
+  };
   /**
    * Every hostname this tunnel publishes (a string is a route with defaults). All routes of a tunnel
    * are given here, so the tunnel's single configuration document is built once; combine several

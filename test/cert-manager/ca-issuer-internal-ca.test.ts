@@ -5,7 +5,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CertManagerIssuer, InternalCA, splitPem } from "../../components";
+import { CertManagerIssuer, InternalCA } from "../../components";
+import { splitPem } from "../../components/common/pem";
 import { runProgram, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
 import { opensslVerify, writePems } from "../support/pki";

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import type { ICertificateStatus } from "@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateStatus" with { "resolution-mode": "import" };
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { parseCertStatus, type CertificateStatusInput, type TlsStatus } from "../../components/cert-manager/status";
 
 const T = "2026-01-01T00:00:00Z";
@@ -116,5 +117,13 @@ describe("parseCertStatus", () => {
     const a = parseCertStatus({ conditions: [cond("Ready", "True"), cond("Issuing", "True", "Renewing")] });
     const b = parseCertStatus({ conditions: [cond("Issuing", "True", "Renewing"), cond("Ready", "True")] });
     expect(a).toEqual(b);
+  });
+});
+
+describe("CertificateStatusInput", () => {
+  it("accepts cert-manager's own CertificateStatus type (checked by the typechecker)", () => {
+    expectTypeOf<ICertificateStatus>().toExtend<NonNullable<CertificateStatusInput>>();
+    const upstream: ICertificateStatus = { conditions: [{ type: "Ready", status: "True", reason: "Ready" }] };
+    expect(parseCertStatus(upstream).status).toBe("issued");
   });
 });

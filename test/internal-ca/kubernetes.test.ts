@@ -5,7 +5,9 @@
  */
 import * as crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { caBundleConfigMap, caBundleSecret, InternalCA, splitPem, tlsSecret, x509 } from "../../components";
+import { caBundleConfigMap, caBundleSecret, InternalCA, tlsSecret } from "../../components";
+import { splitPem } from "../../components/common/pem";
+import { x509 } from "../../components/common/x509";
 import { runProgram, type PlanResult, type RecordedResource } from "../../engine";
 import { opensslVerify, writePems } from "../support/pki";
 

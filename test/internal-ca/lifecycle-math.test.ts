@@ -16,7 +16,7 @@ import {
   minimumIntermediateHours,
   rotationGeneration,
   slotGeneration,
-} from "../../components";
+} from "../../components/internal-ca";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

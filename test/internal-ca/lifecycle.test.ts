@@ -32,7 +32,7 @@ import {
   rotationGeneration,
   type IssuedCertificate,
   type SigningLimit,
-} from "../../components";
+} from "../../components/internal-ca";
 import { splitPem, x509 } from "../../components/common";
 import { runProgram, type PlanResult } from "../../engine";
 import { renderPlanMarkdown } from "../../engine/render";

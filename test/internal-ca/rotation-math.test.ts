@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextRotation, rotationGeneration } from "../../components";
+import { nextRotation, rotationGeneration } from "../../components/internal-ca/rotation";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

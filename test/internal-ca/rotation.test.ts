@@ -135,3 +135,28 @@ describe("CA protection", () => {
     expect(caResources(changed).some((r) => r.op === "replace")).toBe(false);
   });
 });
+
+describe("the protect resource option", () => {
+  const rootKey = (p: PlanResult) => p.find("tls:index/privateKey:PrivateKey", "mesh-root-key");
+
+  it("unprotects the CA when opts.protect is false, whatever the protect argument says", async () => {
+    const p = await runProgram(async () => {
+      new InternalCA("mesh", { protect: true }, { protect: false });
+    }, { now: T0 });
+    expect(rootKey(p).protect).toBe(false);
+  });
+
+  it("protects the CA when opts.protect is true, whatever the protect argument says", async () => {
+    const p = await runProgram(async () => {
+      new InternalCA("mesh", { protect: false }, { protect: true });
+    }, { now: T0 });
+    expect(rootKey(p).protect).toBe(true);
+  });
+
+  it("leaves the protect argument in charge when the option is not given", async () => {
+    const p = await runProgram(async () => {
+      new InternalCA("mesh", { protect: false });
+    }, { now: T0 });
+    expect(rootKey(p).protect).toBe(false);
+  });
+});

@@ -4,7 +4,8 @@
  * @peculiar/x509. Also validity and key sizes, and `openssl verify -purpose` per role.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { InternalCA, type InternalCAArgs, type KeyAlgorithm, x509 } from "../../components";
+import { InternalCA, type InternalCAArgs, type KeyAlgorithm } from "../../components";
+import { x509 } from "../../components/common/x509";
 import { runProgram } from "../../engine";
 import { opensslText, opensslVerify, writePems } from "../support/pki";
 import { pooledProviders } from "../support/key-pool";

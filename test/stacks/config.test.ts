@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { StackConfigError } from "../../components";
+import { StackConfigError } from "../../components/common/errors";
 import { runStack } from "../../engine";
 import { validateStackConfig } from "../../stacks/config";
 

@@ -5,7 +5,7 @@
  * a key) otherwise dominated the stack, example and profile tests. Nothing is committed:
  * the keys live in memory for this run only.
  */
-import type { TestProject } from "vitest/node";
+import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
 import { generatePrivateKeyAsync } from "../../engine/providers/tls";
 import { POOL_SIZES } from "./key-pool";
 

@@ -2,7 +2,7 @@
  * Prints one plain closing line, `N passed, N failed, N skipped`, after vitest's own
  * summary, so that CI logs state the count in a form any tool reads.
  */
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, TestModule } from "vitest/node" with { "resolution-mode": "import" };
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {

@@ -73,3 +73,21 @@ describe("removing a caller", () => {
     expect(deleted.every((n) => n.includes("billing"))).toBe(true);
   });
 });
+
+describe("caller CAs and the protect resource option", () => {
+  const callerRootKeys = (p: PlanResult) => p.all("tls:index/privateKey:PrivateKey", /^orders-caller-.*-root-key$/);
+  const plan = (opts?: { protect: boolean }) =>
+    runProgram(async () => {
+      const ca = new InternalCA("mesh", {});
+      const traefik = new TraefikInstall("traefik", {});
+      new MtlsService("orders", { traefik, ca, service: { namespace: "shop", name: "orders", port: 8080 }, hostnames: ["orders.mesh.internal"], clients: [{ name: "batch" }] }, opts);
+    });
+
+  it("leaves caller CAs unprotected by default, so that removing a caller deletes (revokes) its CA", async () => {
+    expect(callerRootKeys(await plan()).map((r) => r.protect)).toEqual([false]);
+  });
+
+  it("protects caller CAs when the MtlsService is given protect: true", async () => {
+    expect(callerRootKeys(await plan({ protect: true })).map((r) => r.protect)).toEqual([true]);
+  });
+});

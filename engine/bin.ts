@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * The `edge-mtls` command of the installed package: `edge-mtls plan --stack <name> [...]`.
+ * Compiled JavaScript: it needs no TypeScript loader of its own and registers tsx to load a
+ * TypeScript stack program (see engine/run.ts).
+ */
+import { main as plan } from "./cli";
+
+const USAGE =
+  "usage: edge-mtls plan --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
+  "  plans the Pulumi project in --dir (default: the current directory) offline; `edge-mtls plan --help` for details";
+
+/** Runs one `edge-mtls` command line; resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "plan") return plan(rest);
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    (command === undefined ? console.error : console.log)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  console.error(`edge-mtls: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  return 2;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}
