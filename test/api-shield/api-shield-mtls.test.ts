@@ -44,6 +44,27 @@ describe("ApiShieldCa", () => {
   });
 });
 
+describe("ApiShieldCa with an explicit issuing CA (e.g. a client-only intermediate)", () => {
+  it("pins the SKI of the issuing CA it is given, below the uploaded CA", async () => {
+    const plan = await runProgram(() => ({ ski: new ApiShieldCa("ca", { accountId: ACCOUNT, certificatePem: pki.caPem, issuerCertificatePem: pki.intermediatePem }).issuerSki }));
+    expect(plan.outputs.ski).toBe(pki.intermediateSki);
+    expect(plan.find(MTLS_CERT, "ca-ca").inputs.certificates).toBe(pki.caPem);
+  });
+
+  it("takes an issuing CA with authority too, overriding the authority's issuer", async () => {
+    const plan = await runProgram(() => ({
+      ski: new ApiShieldCa("ca", { accountId: ACCOUNT, authority: { rootCertPem: pulumi.output(pki.caPem), issuerCertPem: pulumi.output(pki.caPem), issuerPrivateKeyPem: pulumi.output("unused"), trustBundle: pulumi.output(pki.caPem) }, issuerCertificatePem: pki.intermediatePem }).issuerSki,
+    }));
+    expect(plan.outputs.ski).toBe(pki.intermediateSki);
+  });
+
+  it("refuses an issuing CA that the uploaded CA did not sign (Cloudflare would refuse every certificate it issues)", async () => {
+    const other = await makeTestPki();
+    const run = runProgram(() => ({ ski: new ApiShieldCa("ca", { accountId: ACCOUNT, certificatePem: pki.caPem, issuerCertificatePem: other.intermediatePem }).issuerSki }));
+    await expect(run).rejects.toThrow(/ApiShieldCa "ca": issuerCertificatePem \(CN=edge-mtls test client-only issuer\) is neither the uploaded CA \(CN=edge-mtls test CA\) nor signed by it/);
+  });
+});
+
 describe("ApiShieldMtls", () => {
   it("creates the zone's http_request_firewall_custom entrypoint ruleset", async () => {
     const plan = await seedZone();
