@@ -185,7 +185,7 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
 
     this.targets = args.targets.map((t) => t.hostname);
     const topology: Topology = {
-      talksTo: args.targets.map((t) => ({ from: `Worker ${args.script?.scriptName ?? name}`, to: t.hostname, label: `mTLS (${args.bindingName}), not proxied by Cloudflare` })),
+      talksTo: args.targets.map((t) => ({ from: `Worker ${typeof args.script?.scriptName === "string" ? args.script.scriptName : name}`, to: t.hostname, label: `mTLS (${args.bindingName}), not proxied by Cloudflare` })),
     };
     this.registerOutputs({ topology, certificateId: this.certificateId, binding: this.binding, certificatePem: this.certificatePem, targets: this.targets });
   }
