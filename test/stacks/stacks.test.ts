@@ -132,6 +132,23 @@ describe("prod", () => {
   });
 });
 
+describe.each(["staging", "prod"] as const)("%s partner-caller Worker (within Cloudflare's Workers mTLS rule)", (stack) => {
+  it("presents its certificate only to the partner's API, which Cloudflare does not proxy, never to the stack's own proxied zone", () => {
+    const p = plan(stack);
+    const workers = p.outputs.mtlsWorkers as Record<string, { targets: string[]; binding: { type: string; name: string } }>;
+    expect(Object.keys(workers)).toEqual(["partner-caller"]);
+    const zone = stack === "prod" ? "example.com" : "staging.example.com";
+    for (const t of workers["partner-caller"]?.targets ?? []) expect(t === zone || t.endsWith(`.${zone}`), t).toBe(false);
+    expect(workers["partner-caller"]?.binding).toMatchObject({ type: "mtls_certificate", name: "PARTNER_MTLS" });
+    expect(p.find("cloudflare:index/mtlsCertificate:MtlsCertificate", `${stack}-partner-caller-mtls`).inputs.ca).toBe(false);
+  });
+
+  it("protects the API Shield hostnames (bare /api too) for devices and servers", () => {
+    const expr = (plan(stack).find("cloudflare:index/ruleset:Ruleset").inputs.rules as { expression: string }[])[0]?.expression ?? "";
+    expect(expr).toContain('lower(http.request.uri.path) eq "/api" or starts_with(lower(http.request.uri.path), "/api/")');
+  });
+});
+
 describe("staging", () => {
   it("reports the InternalCA-issued origin certificate as issued", () => {
     expect((plan("staging").outputs.certificateStatus as { origin: { status: string } }).origin.status).toBe("issued");
