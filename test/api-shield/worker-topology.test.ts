@@ -5,7 +5,7 @@
  * zone-wide unless scoped to hostnames.
  */
 import { describe, expect, it } from "vitest";
-import { runProgram } from "../../engine";
+import { renderPlan, runProgram } from "../../engine";
 import {
   ApiShieldMtls,
   WorkerClientCertificate,
@@ -196,6 +196,9 @@ describe("TunnelOrigin SSL mode Full (strict)", () => {
     expect(warning).toContain('api.example.com (WorkerRoute "api")');
     expect(warning).toContain('sslModeStrictScope: "hostnames"');
     expect(plan.find("cloudflare:index/zoneSetting:ZoneSetting", "edge-ssl-mode").inputs).toMatchObject({ settingId: "ssl", value: "strict" });
+    // npm run plan puts it in plan.md under Warnings.
+    const planMd = renderPlan(plan).get("plan.md") ?? "";
+    expect(planMd).toMatch(/## Warnings[\s\S]*setSslModeStrict sets the SSL\/TLS mode of the whole zone example\.com/);
   });
 
   it('per hostname: a Configuration Rule sets Full (strict) for the tunnel\'s hostnames only, and the zone setting is left alone', async () => {
