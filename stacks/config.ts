@@ -42,6 +42,17 @@ export const certManagerSchema = z
   })
   .strict();
 
+/** A workload's client identity (WorkloadIdentity): one certificate for every service that lists it. */
+export const identitySchema = z
+  .object({
+    name: k8sName.max(40),
+    /** URI SANs, e.g. a SPIFFE ID. */
+    uris: z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, "must be an absolute URI like spiffe://mesh.internal/<name>")).optional(),
+    validity: duration.optional(),
+    renewBefore: duration.optional(),
+  })
+  .strict();
+
 export const serviceSchema = z
   .object({
     name: k8sName,
@@ -49,10 +60,14 @@ export const serviceSchema = z
     service: k8sName,
     port: z.number().int().min(1).max(65535),
     hostnames: z.array(hostname()).min(1, "must list at least one hostname"),
-    clients: z.array(z.object({ name: k8sName, identity: z.string().min(1).optional() }).strict()).min(1, "must list at least one caller"),
+    /** Names of top-level `identities` allowed to call this service. */
+    callers: z.array(k8sName).default([]),
+    /** Shorthand: callers known to this service only (a CA and certificate per service and caller). */
+    clients: z.array(z.object({ name: k8sName }).strict()).default([]),
     minTlsVersion: z.enum(["1.2", "1.3"]).default("1.3"),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.callers.length + s.clients.length > 0, { message: "must list at least one caller: an identity name in `callers` (or a per-service caller in `clients`)", path: ["callers"] });
 
 export const traefikSchema = z
   .object({
@@ -126,11 +141,27 @@ export const stackConfigSchema = z
     internalCa: internalCaSchema.default({}),
     certManager: certManagerSchema,
     traefik: traefikSchema.default({ namespace: "traefik", meshPort: 8443 }),
+    /** The mesh's workload identities: services list them in `callers`; the mesh entrypoint's default TLS option trusts all of them. */
+    identities: z.array(identitySchema).default([]),
     services: z.array(serviceSchema).default([]),
     /** Optional: dev plans and deploys with only a cluster. */
     cloudflare: cloudflareSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.identities.forEach((id, i) => {
+      if (names.has(id.name)) ctx.addIssue({ code: "custom", path: ["identities", i, "name"], message: `${JSON.stringify(id.name)} is declared twice` });
+      names.add(id.name);
+    });
+    c.services.forEach((svc, i) =>
+      svc.callers.forEach((caller, j) => {
+        if (!names.has(caller)) {
+          ctx.addIssue({ code: "custom", path: ["services", i, "callers", j], message: `${JSON.stringify(caller)} is not a declared identity; declare it under \`identities\` (known: ${[...names].join(", ") || "none"})` });
+        }
+      }),
+    );
+  });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

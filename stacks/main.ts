@@ -22,6 +22,7 @@ import {
   TraefikInstall,
   TunnelOrigin,
   WorkerClientCertificate,
+  WorkloadIdentity,
 } from "../components";
 import { loadStackConfig } from "./config";
 
@@ -56,10 +57,24 @@ export async function main(): Promise<Record<string, unknown>> {
   });
   const internalIssuer = new CertManagerIssuer("internal-ca", { install: false, issuerName: "edge-mtls-internal-ca", issuer: { type: "ca", authority: ca } }, { dependsOn: [acme] });
 
-  // 3. Traefik with web, websecure and the private mTLS entrypoint.
-  const traefik = new TraefikInstall("traefik", { namespace: config.traefik.namespace, mtlsEntrypoint: { port: config.traefik.meshPort } });
+  // 3. The mesh's workload identities: one client certificate each, for every service that lists it.
+  const identities = new Map(
+    config.identities.map((id) => [id.name, new WorkloadIdentity(id.name, { uris: id.uris, validity: id.validity, renewBefore: id.renewBefore })] as const),
+  );
+  const identity = (n: string): WorkloadIdentity => {
+    const found = identities.get(n);
+    if (!found) throw new Error(`identity ${n} is not declared`); // unreachable: the config schema checks it
+    return found;
+  };
 
-  // 4. One MtlsService per internal service: only its listed callers get in.
+  // 4. Traefik with web, websecure and the private mTLS entrypoint, whose default TLS option
+  //    requires one of the mesh identities on any router without its own TLSOption.
+  const traefik = new TraefikInstall("traefik", {
+    namespace: config.traefik.namespace,
+    mtlsEntrypoint: { port: config.traefik.meshPort, identities: [...identities.values()] },
+  });
+
+  // 5. One MtlsService per internal service: only its listed callers get in.
   const services = config.services.map(
     (svc) =>
       new MtlsService(
@@ -69,21 +84,25 @@ export async function main(): Promise<Record<string, unknown>> {
           ca,
           service: { namespace: svc.namespace, name: svc.service, port: svc.port },
           hostnames: svc.hostnames,
+          identities: svc.callers.map(identity),
           clients: svc.clients.map((c) => ({ name: c.name })),
           minTlsVersion: svc.minTlsVersion,
         },
         { dependsOn: [traefik] },
       ),
   );
+  // Caller material: one entry per identity (`<identity>`), one per shorthand caller (`<service>/<caller>`).
   const callers: Record<string, unknown> = {};
+  for (const [n, id] of identities) callers[n] = { certPem: id.certPem, privateKeyPem: id.privateKeyPem, serverCaPem: ca.trustBundle, notAfter: id.notAfter };
   services.forEach((s, i) => {
-    const svcName = config.services[i]?.name ?? String(i);
-    for (const c of Object.values(s.clients)) {
-      callers[`${svcName}/${c.name}`] = { certPem: c.certPem, privateKeyPem: c.privateKeyPem, serverCaPem: c.serverCaPem, notAfter: c.notAfter };
+    const svc = config.services[i];
+    for (const c of svc?.clients ?? []) {
+      const m = s.clients[c.name];
+      if (m) callers[`${svc?.name ?? i}/${c.name}`] = { certPem: m.certPem, privateKeyPem: m.privateKeyPem, serverCaPem: m.serverCaPem, notAfter: m.notAfter };
     }
   });
 
-  // 5. Cloudflare (optional): tunnel to Traefik over verified HTTPS, API Shield mTLS.
+  // 6. Cloudflare (optional): tunnel to Traefik over verified HTTPS, API Shield mTLS.
   let tunnelId: pulumi.Output<string> | undefined;
   let publicHostnames: pulumi.Output<string[]> | undefined;
   let apiShield: Record<string, unknown> | undefined;

@@ -8,7 +8,8 @@ export {
   type ServerCertificateSource,
   type UpstreamMtlsArgs,
 } from "./mtls-service";
-export { renderNginxMtlsLocation, type NginxMtlsLocationArgs, type NginxMtlsTarget } from "./nginx";
+export { renderNginxMtlsLocation, renderNginxMtlsLocations, type NginxMtlsLocationArgs, type NginxMtlsLocationsArgs, type NginxMtlsRoute, type NginxMtlsTarget } from "./nginx";
+export { WorkloadIdentity, isWorkloadIdentity, issueCallerIdentity, type WorkloadIdentityArgs, type CallerIdentityMaterial } from "./workload-identity";
 export { TlsOptionRegistry, type HostClaim, type HostConflict } from "./registry";
 export {
   AEAD_TLS12_CIPHER_SUITES,

@@ -3,7 +3,7 @@ import type { Topology } from "../common/topology";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
 import { parseDurationHours, type Duration } from "../common/duration";
-import { InternalCA } from "../internal-ca";
+import type { InternalCA } from "../internal-ca";
 import type { KeyAlgorithm } from "../internal-ca/types";
 import type { NginxMtlsTarget } from "./nginx";
 import {
@@ -20,6 +20,7 @@ import {
 } from "./tls-option";
 import type { TraefikInstall } from "./traefik-install";
 import { validateMtlsServiceArgs } from "./validate";
+import { issueCallerIdentity, isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 import { renderCertificateSpec } from "../cert-manager/render";
 
 /** One caller allowed to connect. */
@@ -77,8 +78,20 @@ export interface MtlsServiceArgs {
   readonly service: MtlsBackendArgs;
   /** Host names the route answers for (`Host()` rules only; no wildcards). Plain strings: checked at construction. */
   readonly hostnames: readonly string[];
-  /** Callers allowed to connect; each gets its own client certificate. At least one. */
-  readonly clients: readonly MtlsCallerArgs[];
+  /**
+   * Shared caller identities allowed to connect: the TLSOption trusts exactly their CAs (plus
+   * those of `clients`). One WorkloadIdentity may be listed by many services and uses one
+   * certificate for all of them. `identities` and `clients` together list at least one caller.
+   * @default []
+   */
+  readonly identities?: readonly WorkloadIdentity[];
+  /**
+   * Shorthand for a caller known to this service only: the service mints a CA and a client
+   * certificate for it (`<name>-caller-<caller>`, the pre-identity layout, kept so existing
+   * stacks replace nothing). A caller of several services should be a WorkloadIdentity instead.
+   * @default []
+   */
+  readonly clients?: readonly MtlsCallerArgs[];
   /** Entrypoint of the route. @default `traefik.mtlsEntrypoint.name` ("mesh") */
   readonly entrypoint?: string;
   /** Minimum TLS version. "1.2" only on request, and then with AEAD suites only. @default "1.3" */
@@ -93,9 +106,9 @@ export interface MtlsServiceArgs {
   readonly upstream?: UpstreamMtlsArgs;
   /** Also forward the caller's full certificate (PEM) in `X-Forwarded-Tls-Client-Cert`. @default true */
   readonly forwardClientCertPem?: boolean;
-  /** Key algorithm of the per-caller CAs and client certificates. @default "ECDSA-P256" */
+  /** Key algorithm of the `clients` shorthand's per-caller CAs and client certificates. @default "ECDSA-P256" */
   readonly callerKeyAlgorithm?: KeyAlgorithm;
-  /** Validity of each per-caller CA. @default "5y" */
+  /** Validity of each `clients` shorthand per-caller CA. @default "5y" */
   readonly callerCaValidity?: Duration;
 }
 
@@ -132,9 +145,11 @@ export class MtlsService extends pulumi.ComponentResource {
   readonly policy: TlsPolicy;
   /** The TLSOption as IngressRoutes reference it. */
   readonly tlsOptionRef: { readonly name: string; readonly namespace: string };
-  /** Callers by name. */
+  /** Callers by name: the listed identities and the `clients` shorthand callers. */
   readonly clients: Readonly<Record<string, MtlsCaller>>;
-  /** PEM bundle of the per-caller CAs the TLSOption trusts. */
+  /** Names of the callers the TLSOption trusts (identities first, then `clients`). */
+  readonly callerNames: readonly string[];
+  /** PEM bundle of the caller CAs (identity CAs and per-caller CAs) the TLSOption trusts. */
   readonly clientCaBundle: pulumi.Output<string>;
   /** Name of the Secret holding the server certificate. */
   readonly tlsSecretName: string;
@@ -151,19 +166,22 @@ export class MtlsService extends pulumi.ComponentResource {
     const { traefik, ca, service } = args;
     const entrypoint = args.entrypoint ?? traefik.mtlsEntrypoint.name;
     const certManager = args.serverCertificate?.kind === "cert-manager" ? args.serverCertificate : undefined;
+    const identities = args.identities ?? [];
+    const c = argChecker("MtlsService", name);
+    identities.forEach((id, i) => c.check(isWorkloadIdentity(id), `identities[${i}]`, "is not a WorkloadIdentity; create one with `new WorkloadIdentity(name, { uris })` and list it here"));
     const settings = validateMtlsServiceArgs(name, {
       knownEntrypoints: traefik.entrypoints,
       entrypoint,
       service,
       hostnames: args.hostnames,
       clients: args.clients,
+      identityNames: args.identities === undefined ? undefined : identities.map((id) => id.name),
       minTlsVersion: args.minTlsVersion,
       cipherSuites: args.cipherSuites,
       sniStrict: args.sniStrict,
       upstream: args.upstream,
       certManagerIssuerName: certManager?.issuerRef.name,
     });
-    const c = argChecker("MtlsService", name);
     if (certManager) {
       for (const key of ["duration", "renewBefore"] as const) {
         const v = certManager[key];
@@ -193,41 +211,36 @@ export class MtlsService extends pulumi.ComponentResource {
     const parent = { parent: this };
     const meta = (n: string) => ({ name: n, namespace, labels: { "app.kubernetes.io/managed-by": "edge-mtls", "edge-mtls/mtls-service": name } });
 
-    // Callers: one CA per caller, one client certificate from it.
+    // Callers: shared identities (their CAs), then the `clients` shorthand: one CA per caller,
+    // one client certificate from it, under the historical child names.
     const keyAlgorithm = args.callerKeyAlgorithm ?? "ECDSA-P256";
     const clients: Record<string, MtlsCaller> = {};
     const callerCaPems: pulumi.Output<string>[] = [];
-    for (const caller of args.clients) {
-      const callerCa = new InternalCA(
+    for (const id of identities) {
+      callerCaPems.push(id.issuingCaPem);
+      clients[id.name] = { name: id.name, certPem: id.certPem, privateKeyPem: id.privateKeyPem, issuingCaPem: id.issuingCaPem, serverCaPem: ca.trustBundle, notAfter: id.notAfter };
+    }
+    for (const caller of args.clients ?? []) {
+      const { material } = issueCallerIdentity(
         `${name}-caller-${caller.name}`,
         {
-          subject: { commonName: `${name} caller ${caller.name}`, organizationalUnit: "edge-mtls caller CA" },
+          identity: caller.name,
+          uris: caller.uris,
+          validity: caller.validity,
+          renewBefore: caller.renewBefore,
           keyAlgorithm,
           caValidity: args.callerCaValidity ?? "5y",
-          intermediate: false,
+          caSubject: { commonName: `${name} caller ${caller.name}`, organizationalUnit: "edge-mtls caller CA" },
           // Removing a caller must delete its CA (that is what revokes it), so not protected.
           protect: false,
         },
-        parent,
+        this,
       );
-      const cert = callerCa.issueClientCertificate("client", {
-        identity: caller.name,
-        uris: caller.uris,
-        validity: caller.validity,
-        renewBefore: caller.renewBefore,
-        keyAlgorithm,
-      });
-      callerCaPems.push(callerCa.rootCertPem);
-      clients[caller.name] = {
-        name: caller.name,
-        certPem: cert.certPem,
-        privateKeyPem: pulumi.secret(cert.privateKeyPem),
-        issuingCaPem: callerCa.rootCertPem,
-        serverCaPem: ca.trustBundle,
-        notAfter: cert.notAfter,
-      };
+      callerCaPems.push(material.issuingCaPem);
+      clients[caller.name] = { ...material, serverCaPem: ca.trustBundle };
     }
     this.clients = clients;
+    this.callerNames = Object.keys(clients);
     this.clientCaBundle = pulumi.all(callerCaPems).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
 
     const clientCaSecret = new k8s.core.v1.Secret(
@@ -365,6 +378,6 @@ export class MtlsService extends pulumi.ComponentResource {
   nginxTarget(hostname?: string): NginxMtlsTarget {
     const host = hostname ?? this.hostnames[0] ?? "";
     if (!this.hostnames.includes(host)) throw new Error(`MtlsService: ${JSON.stringify(host)} is not one of ${this.hostnames.join(", ")}`);
-    return { hostname: host, minTlsVersion: this.policy.minVersion, cipherSuites: this.policy.cipherSuites, port: this.entrypointPort };
+    return { hostname: host, minTlsVersion: this.policy.minVersion, cipherSuites: this.policy.cipherSuites, port: this.entrypointPort, callers: this.callerNames };
   }
 }

@@ -25,6 +25,12 @@ export interface NginxMtlsTarget {
   readonly cipherSuites: readonly AeadCipherSuite[];
   /** Port of the mTLS entrypoint as nginx reaches it. @default 8443 */
   readonly port?: number;
+  /**
+   * Callers the service's TLSOption trusts ({@link MtlsService.callerNames}). When given,
+   * {@link renderNginxMtlsLocations} refuses to render a location for an identity not in it
+   * (the handshake would be refused). @default unknown (not checked)
+   */
+  readonly callers?: readonly string[];
 }
 
 /** Arguments of {@link renderNginxMtlsLocation}. */
@@ -95,4 +101,59 @@ export function renderNginxMtlsLocation(a: NginxMtlsLocationArgs): string {
     `}`,
   );
   return lines.join("\n") + "\n";
+}
+
+/** One upstream of {@link renderNginxMtlsLocations}. */
+export interface NginxMtlsRoute {
+  /** The service ({@link MtlsService.nginxTarget}). */
+  readonly target: NginxMtlsTarget;
+  /** Address nginx connects to (Traefik's internal Service). */
+  readonly address: string;
+  /** Location path, unique per call. */
+  readonly location: string;
+}
+
+/** Arguments of {@link renderNginxMtlsLocations}. */
+export interface NginxMtlsLocationsArgs {
+  /** The caller identity nginx presents (a WorkloadIdentity's name); every target must list it. */
+  readonly identity: string;
+  /** The identity's certificate file, used for every upstream. */
+  readonly certificatePath: string;
+  /** The identity's key file. */
+  readonly keyPath: string;
+  /** CA bundle that signs Traefik's server certificates. */
+  readonly trustedCaPath: string;
+  /** The upstreams, one `location` each. At least one. */
+  readonly routes: readonly NginxMtlsRoute[];
+  /** `proxy_ssl_verify_depth`. @default 2 */
+  readonly verifyDepth?: number;
+}
+
+/**
+ * Renders one `location` block per upstream service, all presenting the same identity
+ * certificate (one WorkloadIdentity for every service that lists it). Refuses a route whose
+ * target does not list `identity` among its callers (Traefik would refuse the handshake) and
+ * a location used twice.
+ */
+export function renderNginxMtlsLocations(a: NginxMtlsLocationsArgs): string {
+  if (a.routes.length === 0) fail("routes", "is empty; give at least one upstream");
+  const seen = new Set<string>();
+  return a.routes
+    .map((r, i) => {
+      if (seen.has(r.location)) fail(`routes[${i}].location`, `${JSON.stringify(r.location)} is used twice`);
+      seen.add(r.location);
+      if (r.target.callers && !r.target.callers.includes(a.identity)) {
+        fail(`routes[${i}].target`, `(${r.target.hostname}) does not list identity ${JSON.stringify(a.identity)} among its callers (${r.target.callers.join(", ")}); add it to the service's \`identities\` or Traefik refuses the handshake`);
+      }
+      return renderNginxMtlsLocation({
+        target: r.target,
+        address: r.address,
+        location: r.location,
+        certificatePath: a.certificatePath,
+        keyPath: a.keyPath,
+        trustedCaPath: a.trustedCaPath,
+        verifyDepth: a.verifyDepth,
+      });
+    })
+    .join("\n");
 }

@@ -1,9 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { argChecker } from "../common/errors";
+import type { Topology } from "../common/topology";
 import { TlsOptionRegistry } from "./registry";
-import { DEFAULT_TLS12_CIPHER_SUITES } from "./tls-option";
+import { DEFAULT_TLS12_CIPHER_SUITES, TRAEFIK_API_VERSION, TRAEFIK_CA_SECRET_KEY, buildTlsOptionSpec, type TlsPolicy } from "./tls-option";
 import { meshValuesProblems, validateTraefikInstallArgs } from "./validate";
+import { isWorkloadIdentity, type WorkloadIdentity } from "./workload-identity";
 
 /**
  * The official Traefik Helm chart version installed by default (Traefik Proxy v3.7.x;
@@ -30,6 +33,16 @@ export interface MtlsEntrypointArgs {
    * is only on the internal ClusterIP Service `<release>-internal`. @default false
    */
   readonly exposePublicly?: boolean;
+  /**
+   * Identities trusted by the entrypoint's *default* TLS option: the TLSOption
+   * `<release>-<entrypoint>-mtls` (client certificates required and verified, TLS 1.3,
+   * sniStrict) that Traefik applies to every router on this entrypoint without its own `tls`
+   * section (`ports.<entrypoint>.http.tls.options`). Routers the library renders keep their
+   * own per-service TLSOption. With no identities the option trusts only a CA that signs
+   * nothing (`<name>-<entrypoint>-deny-all`), so such routers refuse every caller.
+   * @default [] (refuse every caller on routers without their own TLSOption)
+   */
+  readonly identities?: readonly WorkloadIdentity[];
 }
 
 /** Arguments of {@link TraefikInstall}. */
@@ -69,6 +82,33 @@ export interface ResolvedMtlsEntrypoint {
   readonly exposePublicly: boolean;
 }
 
+/** The entrypoint-wide default TLS option of the mTLS entrypoint. */
+export interface EntrypointDefaultTlsOption {
+  /** Kubernetes name and namespace of the TLSOption. */
+  readonly name: string;
+  readonly namespace: string;
+  /** How the static configuration references it (`<namespace>-<name>@kubernetescrd`). */
+  readonly reference: string;
+  /** Secret (key `tls.ca`) holding the trusted identity CAs. */
+  readonly caSecretName: string;
+}
+
+/**
+ * The policy of the entrypoint's default TLS option: TLS 1.3 only and sniStrict, like a
+ * default MtlsService. Client certificates are always required and verified.
+ */
+export const ENTRYPOINT_DEFAULT_TLS_POLICY: TlsPolicy = { minVersion: "1.3", cipherSuites: [], sniStrict: true };
+
+/**
+ * Names of the entrypoint's default TLS option. Traefik's Kubernetes CRD provider names a
+ * TLSOption `<namespace>-<name>` and the static configuration refers to it with the provider
+ * suffix `@kubernetescrd` (doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/tls/tlsoption/).
+ */
+export function entrypointDefaultTlsOption(releaseName: string, namespace: string, entrypoint: string): EntrypointDefaultTlsOption {
+  const name = `${releaseName}-${entrypoint}-mtls`;
+  return { name, namespace, reference: `${namespace}-${name}@kubernetescrd`, caSecretName: `${releaseName}-${entrypoint}-client-ca` };
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -85,23 +125,28 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 
 /**
  * The chart values the library sets (keys from the chart's values.yaml, v3 layout:
- * `ports.<name>.{port,exposedPort,expose.<service>,protocol,tls,forwardedHeaders,proxyProtocol}`,
- * `service.additionalServices`, `providers.kubernetesCRD`, `tlsOptions`).
+ * `ports.<name>.{port,exposedPort,expose.<service>,protocol,http.tls,forwardedHeaders,proxyProtocol}`,
+ * `service.additionalServices`, `providers.kubernetesCRD`, `tlsOptions`). Since chart v39 an
+ * entrypoint's TLS lives at `ports.<name>.http.tls` (`templates/_podtemplate.tpl` renders
+ * `--entryPoints.<name>.http.tls=true` and `…http.tls.options=<ref>` from it).
+ * `meshTlsOption` is the reference of the mTLS entrypoint's default TLS option.
  */
-export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsOption: boolean): Record<string, unknown> {
+export function buildTraefikValues(ep: ResolvedMtlsEntrypoint, hardenDefaultTlsOption: boolean, meshTlsOption?: string): Record<string, unknown> {
   const values: Record<string, unknown> = {
     providers: {
       kubernetesCRD: { enabled: true, allowCrossNamespace: false, allowExternalNameServices: false },
     },
     ports: {
       web: { expose: { default: true } },
-      websecure: { expose: { default: true }, tls: { enabled: true } },
+      websecure: { expose: { default: true }, http: { tls: { enabled: true } } },
       [ep.name]: {
         port: ep.containerPort,
         exposedPort: ep.port,
         protocol: "TCP",
         expose: { default: ep.exposePublicly, internal: true },
-        tls: { enabled: true },
+        // Every router on this entrypoint without its own `tls` section gets this TLS option:
+        // client certificates from the mesh identities, required and verified.
+        http: { tls: { enabled: true, ...(meshTlsOption ? { options: meshTlsOption } : {}) } },
         // Never trust X-Forwarded-* (incl. X-Forwarded-Tls-Client-Cert) from peers: Traefik's
         // forwardedHeaders middleware then strips them on this entrypoint.
         forwardedHeaders: { trustedIPs: [], insecure: false },
@@ -135,6 +180,14 @@ export class TraefikInstall extends pulumi.ComponentResource {
   readonly tlsOptionRegistry = new TlsOptionRegistry();
   /** The Helm release. */
   readonly release: k8s.helm.v3.Release;
+  /** The mTLS entrypoint's default TLS option (applies to its routers without their own `tls`). */
+  readonly meshDefaultTlsOption: EntrypointDefaultTlsOption;
+  /** Identities the default TLS option trusts (empty: it refuses every caller). */
+  readonly meshIdentityNames: readonly string[];
+  /** PEM bundle the default TLS option trusts. */
+  readonly meshClientCaBundle: pulumi.Output<string>;
+  /** The default TLSOption custom resource. */
+  readonly meshTlsOption: k8s.apiextensions.CustomResource;
   /** Helm release status. */
   readonly status: pulumi.Output<string>;
   /** The chart's main Service (Helm `traefik.fullname`: the release name when it contains "traefik", else `<release>-traefik`). */
@@ -149,8 +202,18 @@ export class TraefikInstall extends pulumi.ComponentResource {
       exposePublicly: args.mtlsEntrypoint?.exposePublicly ?? false,
     };
     validateTraefikInstallArgs(name, { namespace, mtlsEntrypoint: ep });
-    const values = deepMerge(buildTraefikValues(ep, args.hardenDefaultTlsOption ?? true), args.values ?? {});
-    const problem = meshValuesProblems(values, ep.name)[0];
+    const identities = args.mtlsEntrypoint?.identities ?? [];
+    const ic = argChecker("TraefikInstall", name);
+    const seen = new Set<string>();
+    identities.forEach((id, i) => {
+      ic.check(isWorkloadIdentity(id), `mtlsEntrypoint.identities[${i}]`, "is not a WorkloadIdentity; create one with `new WorkloadIdentity(name, { uris })`");
+      ic.check(!seen.has(id.name), `mtlsEntrypoint.identities[${i}]`, `(${JSON.stringify(id.name)}) is listed twice`);
+      seen.add(id.name);
+    });
+    const releaseName = args.releaseName ?? name;
+    const defaultOption = entrypointDefaultTlsOption(releaseName, namespace, ep.name);
+    const values = deepMerge(buildTraefikValues(ep, args.hardenDefaultTlsOption ?? true, defaultOption.reference), args.values ?? {});
+    const problem = meshValuesProblems(values, ep.name, defaultOption.reference)[0];
     if (problem) argChecker("TraefikInstall", name).fail("values", `are refused: ${problem}`);
 
     super("edge-mtls:traefik:TraefikInstall", name, {}, opts);
@@ -158,7 +221,6 @@ export class TraefikInstall extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.mtlsEntrypoint = ep;
     this.entrypoints = ["web", "websecure", ep.name];
-    const releaseName = args.releaseName ?? name;
     this.serviceName = releaseName.includes("traefik") ? releaseName : `${releaseName}-traefik`;
     this.release = new k8s.helm.v3.Release(
       name,
@@ -174,7 +236,51 @@ export class TraefikInstall extends pulumi.ComponentResource {
       { parent: this },
     );
     this.status = this.release.status.apply((s) => s?.status ?? "unknown");
-    this.registerOutputs({ status: this.status });
+
+    // The mTLS entrypoint's default TLS option and the identity CAs it trusts. Created after
+    // the release (the chart installs the TLSOption CRD); until it exists, Traefik treats the
+    // option as broken and closes connections to routers using it (fail closed).
+    this.meshDefaultTlsOption = defaultOption;
+    this.meshIdentityNames = identities.map((id) => id.name);
+    let trusted: pulumi.Output<string>[] = identities.map((id) => id.issuingCaPem);
+    if (identities.length === 0) {
+      // A CA that signs nothing. The list must not be empty: Traefik refuses RequireAndVerifyClientCert
+      // without CAs ("CAFiles is required", pkg/tls/tlsmanager.go), a broken option (docs/traefik-mtls.md).
+      const denyKey = new tls.PrivateKey(`${name}-${ep.name}-deny-all-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+      const denyCa = new tls.SelfSignedCert(
+        `${name}-${ep.name}-deny-all-ca`,
+        {
+          privateKeyPem: denyKey.privateKeyPem,
+          subject: { commonName: `${releaseName} ${ep.name} deny-all anchor (signs nothing)`, organizationalUnit: "edge-mtls" },
+          validityPeriodHours: 20 * 8760,
+          isCaCertificate: true,
+          allowedUses: ["cert_signing"],
+        },
+        { parent: this },
+      );
+      trusted = [denyCa.certPem];
+    }
+    this.meshClientCaBundle = pulumi.all(trusted).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
+    const labels = { "app.kubernetes.io/managed-by": "edge-mtls", "edge-mtls/traefik-install": name };
+    const caSecret = new k8s.core.v1.Secret(
+      `${name}-${ep.name}-client-ca`,
+      { metadata: { name: defaultOption.caSecretName, namespace, labels }, type: "Opaque", stringData: { [TRAEFIK_CA_SECRET_KEY]: this.meshClientCaBundle } },
+      { parent: this, dependsOn: [this.release] },
+    );
+    this.meshTlsOption = new k8s.apiextensions.CustomResource(
+      `${name}-${ep.name}-mtls`,
+      {
+        apiVersion: TRAEFIK_API_VERSION,
+        kind: "TLSOption",
+        metadata: { name: defaultOption.name, namespace, labels },
+        spec: buildTlsOptionSpec(ENTRYPOINT_DEFAULT_TLS_POLICY, [defaultOption.caSecretName]),
+      },
+      { parent: this, dependsOn: [this.release, caSecret] },
+    );
+    const topology: Topology = {
+      trusts: identities.map((id) => ({ from: `traefik:${ep.name} (default TLS option)`, to: id.name, label: "client CA in entrypoint TLSOption" })),
+    };
+    this.registerOutputs({ topology, status: this.status, meshDefaultTlsOption: defaultOption, meshClientCaBundle: this.meshClientCaBundle });
   }
 
   /**

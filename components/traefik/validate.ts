@@ -46,7 +46,10 @@ export interface MtlsServiceCheckInput {
   readonly entrypoint: string;
   readonly service: { readonly namespace: string; readonly name: string; readonly port: number | string };
   readonly hostnames: readonly string[];
-  readonly clients: readonly CallerInput[];
+  /** Per-service callers (the `clients` shorthand). */
+  readonly clients?: readonly CallerInput[];
+  /** Names of the WorkloadIdentities listed in `identities`. */
+  readonly identityNames?: readonly string[];
   readonly minTlsVersion?: string;
   readonly cipherSuites?: readonly string[];
   readonly sniStrict?: boolean;
@@ -133,14 +136,31 @@ export function validateMtlsServiceArgs(name: string, a: MtlsServiceCheckInput):
     cipherSuites = DEFAULT_TLS12_CIPHER_SUITES;
   }
 
-  // Callers
-  c.check(Array.isArray(a.clients) && a.clients.length > 0, "clients", "is empty; list at least one caller (only listed callers may connect)");
+  // Callers: shared identities and/or per-service shorthand callers; names unique across both.
+  const clients = a.clients ?? [];
+  const identityNames = a.identityNames ?? [];
+  c.check(Array.isArray(clients), "clients", `${q(a.clients)} must be a list of callers { name, uris? }`);
+  c.check(
+    clients.length + identityNames.length > 0,
+    a.identityNames === undefined ? "clients" : "identities",
+    "is empty; list at least one WorkloadIdentity in `identities` (or a caller in `clients`): only listed callers may connect",
+  );
   const seenCallers = new Set<string>();
-  for (const [i, cl] of a.clients.entries()) {
+  for (const [i, id] of identityNames.entries()) {
+    c.check(!seenCallers.has(id), `identities[${i}]`, `${q(id)} is listed twice; list each identity once`);
+    seenCallers.add(id);
+  }
+  for (const [i, cl] of clients.entries()) {
     const p = dns1123Problem(cl?.name);
     if (p) c.fail(`clients[${i}].name`, `${q(cl?.name)} ${p}; it becomes the certificate CN and part of resource names`);
     c.check(cl.name.length <= 40, `clients[${i}].name`, `${q(cl.name)} is longer than 40 characters`);
-    c.check(!seenCallers.has(cl.name), `clients[${i}].name`, `${q(cl.name)} is listed twice; each caller gets exactly one certificate`);
+    c.check(
+      !seenCallers.has(cl.name),
+      `clients[${i}].name`,
+      identityNames.includes(cl.name)
+        ? `${q(cl.name)} is also a listed identity; keep one of them (the identity in \`identities\`, or the per-service caller in \`clients\`)`
+        : `${q(cl.name)} is listed twice; each caller gets exactly one certificate`,
+    );
     seenCallers.add(cl.name);
     for (const [j, uri] of (cl.uris ?? []).entries()) {
       c.check(/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(uri), `clients[${i}].uris[${j}]`, `${q(uri)} is not an absolute URI (e.g. spiffe://mesh.internal/${cl.name})`);
@@ -201,7 +221,7 @@ export function validateTraefikInstallArgs(name: string, a: TraefikInstallCheckI
 }
 
 /** A problem found in the final Helm values. */
-export function meshValuesProblems(values: Record<string, unknown>, mesh: string): string[] {
+export function meshValuesProblems(values: Record<string, unknown>, mesh: string, defaultTlsOption?: string): string[] {
   const problems: string[] = [];
   const ports = (values.ports ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const ep = ports[mesh] ?? {};
@@ -214,8 +234,12 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
   if (pp.insecure === true || (Array.isArray(pp.trustedIPs) && pp.trustedIPs.length > 0)) {
     problems.push(`ports.${mesh}.proxyProtocol trusts PROXY headers: peers could spoof their source address`);
   }
-  const tls = (ep.tls ?? {}) as { enabled?: unknown };
-  if (tls.enabled !== true) problems.push(`ports.${mesh}.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
+  const tls = (((ep.http ?? {}) as { tls?: unknown }).tls ?? {}) as { enabled?: unknown; options?: unknown };
+  if (tls.enabled !== true) problems.push(`ports.${mesh}.http.tls.enabled must be true (a plain-HTTP entrypoint answers nginx's HTTPS with 404, seed 001)`);
+  if (defaultTlsOption !== undefined && tls.options !== defaultTlsOption) {
+    problems.push(`ports.${mesh}.http.tls.options is ${q(tls.options)}; it must stay ${q(defaultTlsOption)}, the entrypoint's default TLS option that requires a mesh identity on routers without their own TLSOption`);
+  }
+  if (ep.tls !== undefined) problems.push(`ports.${mesh}.tls is the pre-v39 key and is ignored by the chart; TLS settings live at ports.${mesh}.http.tls`);
   const args = Array.isArray(values.additionalArguments) ? (values.additionalArguments as unknown[]) : [];
   for (const arg of args) {
     if (typeof arg === "string" && arg.toLowerCase().startsWith(`--entrypoints.${mesh}.`) && /forwardedheaders|proxyprotocol/i.test(arg)) {

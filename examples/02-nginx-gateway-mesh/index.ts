@@ -3,7 +3,7 @@
  * mutual TLS → the backend. See README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InternalCA, MtlsService, TraefikInstall, renderNginxMtlsLocation } from "edge-mtls";
+import { InternalCA, MtlsService, TraefikInstall, WorkloadIdentity, renderNginxMtlsLocation } from "edge-mtls";
 
 /** The caller identity: the CN of nginx's client certificate. */
 const GATEWAY = "nginx-gateway";
@@ -16,19 +16,23 @@ export default async () => {
   // The mesh CA signs Traefik's server certificate; nginx trusts its bundle (proxy_ssl_trusted_certificate).
   const ca = new InternalCA("mesh", { subject: { commonName: "edge-mtls mesh Root CA", organization: "example" } });
 
-  // Traefik with web, websecure and the private mTLS entrypoint `mesh` (Service port 8443, TLS always on).
-  const traefik = new TraefikInstall("traefik", { namespace: "traefik" });
+  // nginx's identity: one client certificate for every service behind `mesh` that lists it.
+  const gateway = new WorkloadIdentity(GATEWAY, { uris: [`spiffe://mesh.internal/${GATEWAY}`] });
+
+  // Traefik with web, websecure and the private mTLS entrypoint `mesh` (Service port 8443, TLS always
+  // on). The whole entrypoint requires a client certificate (seed 001): its default TLS option trusts
+  // the gateway, so even a route added by hand without a TLSOption refuses other callers.
+  const traefik = new TraefikInstall("traefik", { namespace: "traefik", mtlsEntrypoint: { identities: [gateway] } });
 
   // One backend behind `mesh`: only nginx-gateway's certificate is accepted (TLS 1.3, sniStrict).
+  // Further services list the same identity; nginx keeps one certificate for all of them.
   const dashboard = new MtlsService("dashboard", {
     traefik,
     ca,
     service: backend,
     hostnames: [hostname],
-    clients: [{ name: GATEWAY, uris: [`spiffe://mesh.internal/${GATEWAY}`] }],
+    identities: [gateway],
   });
-  const gateway = dashboard.clients[GATEWAY];
-  if (!gateway) throw new Error(`MtlsService "dashboard" has no caller ${GATEWAY}`);
 
   // The nginx side: https:// to 8443, SNI + Host = the service host name, upstream verified.
   const nginxLocation = renderNginxMtlsLocation({
@@ -46,6 +50,6 @@ export default async () => {
     // Files for the nginx host: certificate, key (secret) and the CA that signs Traefik's certificate.
     gatewayCertificatePem: gateway.certPem,
     gatewayPrivateKeyPem: gateway.privateKeyPem,
-    meshCaPem: gateway.serverCaPem,
+    meshCaPem: ca.trustBundle,
   };
 };

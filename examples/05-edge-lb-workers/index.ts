@@ -7,7 +7,7 @@
  *   load-balancer pods ──mTLS──▶ Traefik mesh ──mTLS (ServersTransport)──▶ worker pods
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InternalCA, MtlsService, TraefikInstall, caBundleSecret, tlsSecret } from "edge-mtls";
+import { InternalCA, MtlsService, TraefikInstall, WorkloadIdentity, caBundleSecret, tlsSecret } from "edge-mtls";
 
 export default async () => {
   const config = new pulumi.Config();
@@ -24,10 +24,14 @@ export default async () => {
     renewBefore: "30d",
   });
 
-  const traefik = new TraefikInstall("traefik", { namespace: "traefik" });
+  // One identity per calling workload (its own small CA and a client certificate), on the same
+  // RSA-2048 / 90d / 30d profile. Each works against every service that lists it.
+  const callerProfile = { keyAlgorithm: "RSA-2048", validity: "90d", renewBefore: "30d" } as const;
+  const edgeProxy = new WorkloadIdentity("edge-proxy", { uris: [`spiffe://${domain}/edge-proxy`], ...callerProfile });
+  const lbCaller = new WorkloadIdentity("load-balancer", { uris: [`spiffe://${domain}/load-balancer`], ...callerProfile });
 
-  // Per-caller CAs and client certificates follow the same RSA-2048 / 90d / 30d profile.
-  const callerProfile = { validity: "90d", renewBefore: "30d" } as const;
+  // The mesh entrypoint's default TLS option trusts both identities (routes without their own TLSOption).
+  const traefik = new TraefikInstall("traefik", { namespace: "traefik", mtlsEntrypoint: { identities: [edgeProxy, lbCaller] } });
 
   // Hop 1: the edge proxy calls the load balancer. Traefik requires edge-proxy's certificate and
   // re-encrypts to the load-balancer pods with its own client certificate (ServersTransport).
@@ -36,9 +40,8 @@ export default async () => {
     ca,
     service: { namespace, name: "load-balancer", port: 8443 },
     hostnames: [`lb.${domain}`],
-    clients: [{ name: "edge-proxy", uris: [`spiffe://${domain}/edge-proxy`], ...callerProfile }],
+    identities: [edgeProxy],
     minTlsVersion: "1.3",
-    callerKeyAlgorithm: "RSA-2048",
     upstream: { serverName: `load-balancer.${namespace}.svc` },
   });
 
@@ -49,9 +52,8 @@ export default async () => {
     ca,
     service: { namespace, name: "worker", port: 8443 },
     hostnames: [`workers.${domain}`],
-    clients: [{ name: "load-balancer", uris: [`spiffe://${domain}/load-balancer`], ...callerProfile }],
+    identities: [lbCaller],
     minTlsVersion: "1.3",
-    callerKeyAlgorithm: "RSA-2048",
     upstream: { serverName: `worker.${namespace}.svc` },
   });
 
@@ -62,10 +64,6 @@ export default async () => {
   tlsSecret("load-balancer-server-tls", lbServer, { namespace });
   tlsSecret("worker-server-tls", workerServer, { namespace });
   caBundleSecret("zeitwork-ca-bundle", ca.trustBundle, { namespace });
-
-  const edgeProxy = loadBalancer.clients["edge-proxy"];
-  const lbCaller = workers.clients["load-balancer"];
-  if (!edgeProxy || !lbCaller) throw new Error("MtlsService callers missing");
 
   return {
     meshEntrypoint: { name: traefik.mtlsEntrypoint.name, port: traefik.mtlsEntrypoint.port },

@@ -202,14 +202,16 @@ describe("example 02: nginx gateway → Traefik mesh over mTLS (seed 001)", () =
 
   it("the route is on the mesh entrypoint, which listens on 8443 with TLS on", () => {
     expect(spec(plan.find(CR("traefik", "IngressRoute"), "dashboard"))).toMatchObject({ entryPoints: ["mesh"], tls: { options: { name: "dashboard-mtls" } } });
-    const values = plan.find("kubernetes:helm.sh/v3:Release", "traefik").inputs.values as { ports: Record<string, { exposedPort?: number; tls?: unknown }> };
-    expect(values.ports.mesh).toMatchObject({ exposedPort: 8443, tls: { enabled: true } });
+    const values = plan.find("kubernetes:helm.sh/v3:Release", "traefik").inputs.values as { ports: Record<string, { exposedPort?: number; http?: unknown }> };
+    expect(values.ports.mesh).toMatchObject({ exposedPort: 8443, http: { tls: { enabled: true, options: "traefik-traefik-mesh-mtls@kubernetescrd" } } });
   });
 
-  it("the client CA Secret trusts only nginx-gateway's own CA", () => {
-    const caller = plan.find("tls:index/selfSignedCert:SelfSignedCert", "dashboard-caller-nginx-gateway-root-cert");
-    const bundle = (plan.find("kubernetes:core/v1:Secret", "dashboard-client-ca").inputs.stringData as Record<string, string>)["tls.ca"];
-    expect(bundle?.trim()).toBe(String(caller.outputs.certPem).trim());
+  it("the client CA Secret, and the mesh entrypoint's default option, trust only nginx-gateway's identity CA", () => {
+    const caller = plan.find("tls:index/selfSignedCert:SelfSignedCert", "nginx-gateway-ca-root-cert");
+    for (const secret of ["dashboard-client-ca", "traefik-mesh-client-ca"]) {
+      const bundle = (plan.find("kubernetes:core/v1:Secret", secret).inputs.stringData as Record<string, string>)["tls.ca"];
+      expect(bundle?.trim(), secret).toBe(String(caller.outputs.certPem).trim());
+    }
   });
 
   it("the nginx location block speaks HTTPS to 8443 with SNI, Host and verification (the seed's 404 and missing proxy_ssl_name)", () => {
@@ -419,10 +421,12 @@ describe("example 05: edge proxy → load balancer → workers, all mTLS (seed 0
   it("the CA is RSA-4096 for 10 years; its leaves are RSA-2048, 90 days, rotated 30 days before expiry", () => {
     expect(plan.find("tls:index/privateKey:PrivateKey", "zeitwork-root-key").inputs).toMatchObject({ algorithm: "RSA", rsaBits: 4096 });
     expect(plan.find("tls:index/selfSignedCert:SelfSignedCert", "zeitwork-root-cert").inputs).toMatchObject({ validityPeriodHours: 10 * 365 * 24, isCaCertificate: true });
-    const leaves = plan.all("tls:index/locallySignedCert:LocallySignedCert", /^zeitwork-/);
-    expect(leaves.map((l) => l.name).sort()).toEqual(
-      ["load-balancer-pods", "load-balancer-server", "load-balancer-upstream", "worker-pods", "workers-server", "workers-upstream"].map((n) => `zeitwork-${n}-cert`),
-    );
+    const leaves = plan.all("tls:index/locallySignedCert:LocallySignedCert");
+    expect(leaves.map((l) => l.name).sort()).toEqual([
+      "edge-proxy-ca-client-cert",
+      "load-balancer-ca-client-cert",
+      ...["load-balancer-pods", "load-balancer-server", "load-balancer-upstream", "worker-pods", "workers-server", "workers-upstream"].map((n) => `zeitwork-${n}-cert`),
+    ]);
     for (const leaf of leaves) {
       expect(leaf.inputs, leaf.name).toMatchObject({ validityPeriodHours: 90 * 24, earlyRenewalHours: 30 * 24 });
       expect(plan.find("tls:index/privateKey:PrivateKey", leaf.name.replace(/-cert$/, "-key")).inputs).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
@@ -442,8 +446,8 @@ describe("example 05: edge proxy → load balancer → workers, all mTLS (seed 0
   it("the load balancer accepts only edge-proxy, the workers only load-balancer", () => {
     const ca = (secret: string) => (plan.find("kubernetes:core/v1:Secret", secret).inputs.stringData as Record<string, string>)["tls.ca"]?.trim();
     const root = (n: string) => String(plan.find("tls:index/selfSignedCert:SelfSignedCert", n).outputs.certPem).trim();
-    expect(ca("load-balancer-client-ca")).toBe(root("load-balancer-caller-edge-proxy-root-cert"));
-    expect(ca("workers-client-ca")).toBe(root("workers-caller-load-balancer-root-cert"));
+    expect(ca("load-balancer-client-ca")).toBe(root("edge-proxy-ca-root-cert"));
+    expect(ca("workers-client-ca")).toBe(root("load-balancer-ca-root-cert"));
     expect(new X509Certificate(String(plan.outputs.edgeProxyCertificatePem)).subject).toContain("CN=edge-proxy");
     expect(new X509Certificate(String(plan.outputs.loadBalancerClientCertificatePem)).subject).toContain("CN=load-balancer");
   });
@@ -469,6 +473,8 @@ describe("example 05: edge proxy → load balancer → workers, all mTLS (seed 0
       expect(s.tls).toBeDefined();
       for (const svc of s.routes.flatMap((x) => x.services)) expect(svc).toMatchObject({ scheme: "https", serversTransport: `${r.name}-upstream` });
     }
-    for (const option of plan.all(CR("traefik", "TLSOption"))) expect(spec(option).minVersion).toBe("VersionTLS13");
+    const options = plan.all(CR("traefik", "TLSOption"));
+    expect(options.map((o) => o.name).sort()).toEqual(["load-balancer-mtls", "traefik-mesh-mtls", "workers-mtls"]);
+    for (const option of options) expect(spec(option).minVersion).toBe("VersionTLS13");
   });
 });

@@ -56,6 +56,31 @@ describe("validateStackConfig", () => {
     expect(problems.map((p) => p.key).sort()).toEqual(["edge-mtls:environment", "edge-mtls:services.0.hostnames.0", "edge-mtls:services.0.name", "edge-mtls:services.0.port"]);
   });
 
+  it("refuses a service caller that is not a declared identity, naming the known ones", () => {
+    const svc = { name: "orders", namespace: "shop", service: "orders", port: 8080, hostnames: ["orders.mesh.internal"] };
+    const { problems } = validateStackConfig({ ...base, identities: [{ name: "nginx-gateway" }], services: [{ ...svc, callers: ["nginx-gateway", "billing"] }] });
+    expect(problems).toEqual([{ key: "edge-mtls:services.0.callers.1", problem: '"billing" is not a declared identity; declare it under `identities` (known: nginx-gateway)' }]);
+  });
+
+  it("refuses a service without any caller (neither `callers` nor `clients`)", () => {
+    const svc = { name: "orders", namespace: "shop", service: "orders", port: 8080, hostnames: ["orders.mesh.internal"] };
+    const { problems } = validateStackConfig({ ...base, services: [svc] });
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:services.0.callers"]);
+    expect(problems[0]?.problem).toMatch(/must list at least one caller/);
+  });
+
+  it("refuses an identity declared twice", () => {
+    const { problems } = validateStackConfig({ ...base, identities: [{ name: "gw" }, { name: "gw" }] });
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:identities.1.name"]);
+  });
+
+  it("no longer accepts the unused `clients[].identity` key", () => {
+    const svc = { name: "orders", namespace: "shop", service: "orders", port: 8080, hostnames: ["orders.mesh.internal"], clients: [{ name: "gw", identity: "gw" }] };
+    const { problems } = validateStackConfig({ ...base, services: [svc] });
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:services.0.clients.0"]);
+    expect(problems[0]?.problem).toMatch(/unknown key\(s\) "identity"/);
+  });
+
   it("rejects a misspelled key instead of ignoring it", () => {
     const { problems } = validateStackConfig({ ...base, certManger: {} });
     expect(problems.map((p) => p.key)).toEqual(["edge-mtls:"]);

@@ -49,6 +49,18 @@ describe.each(STACKS)("stack %s", (stack) => {
     expect(plan(stack).outputs.internalHostnames).toEqual(expect.arrayContaining(["orders.mesh.internal"]));
   });
 
+  it("issues one certificate per declared identity, whatever the number of services listing it", () => {
+    const ids = plan(stack).all("edge-mtls:traefik:WorkloadIdentity").map((r) => r.name);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(plan(stack).all("tls:index/certRequest:CertRequest", /-ca-client-csr$/).map((r) => r.name).sort()).toEqual(ids.map((n) => `${n}-ca-client-csr`).sort());
+  });
+
+  it("gives the mesh entrypoint a default TLS option requiring a mesh identity", () => {
+    const values = plan(stack).find("kubernetes:helm.sh/v3:Release", "traefik").inputs.values as { ports: { mesh: { http: { tls: { options: string } } } } };
+    expect(values.ports.mesh.http.tls.options).toBe("traefik-traefik-mesh-mtls@kubernetescrd");
+    expect(spec(plan(stack), "kubernetes:traefik.io/v1alpha1:TLSOption", "traefik-mesh-mtls")).toMatchObject({ clientAuth: { clientAuthType: "RequireAndVerifyClientCert", secretNames: ["traefik-mesh-client-ca"] } });
+  });
+
   it("exports the CA bundle, and the caller certificates only as a secret", () => {
     expect(String(plan(stack).outputs.caBundle)).toMatch(/BEGIN CERTIFICATE/);
     expect(plan(stack).secretOutputs).toContain("callers");

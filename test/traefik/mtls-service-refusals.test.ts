@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { runProgram, type PlanResult } from "../../engine";
 import { InternalCA } from "../../components/internal-ca";
-import { MtlsService, TraefikInstall, type MtlsServiceArgs } from "../../components/traefik";
+import { MtlsService, TraefikInstall, WorkloadIdentity, type MtlsServiceArgs } from "../../components/traefik";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 
@@ -58,7 +58,7 @@ describe("MtlsService construction errors", () => {
     const { error, plan } = await attempt((ca, t) => orders(ca, t, { hostnames: [] }));
     expect(error).toMatch(/hostnames is empty/);
     expect(plan.all("edge-mtls:traefik:MtlsService")).toHaveLength(0);
-    expect(plan.all("kubernetes:traefik.io/v1alpha1:TLSOption")).toHaveLength(0);
+    expect(plan.all("kubernetes:traefik.io/v1alpha1:TLSOption").map((r) => r.name)).toEqual(["edge-mesh-mtls"]);
   });
 
   it("refuses two MtlsServices giving one host different TLS options on the same Traefik install", async () => {
@@ -74,6 +74,52 @@ describe("MtlsService construction errors", () => {
       });
     });
     expect(error).toMatch(/^MtlsService "billing": hostnames "api.mesh.example.com" is already served by MtlsService "orders" with TLSOption apps\/orders-mtls.*traefik PR #5056/);
+  });
+});
+
+describe("WorkloadIdentity and identity lists", () => {
+  it("refuses an identity name that is not a DNS label, before registering anything", async () => {
+    const plan = await runProgram(() => {
+      try {
+        new WorkloadIdentity("Nginx Gateway", {});
+        return {};
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    });
+    expect(plan.outputs.error).toMatch(/^WorkloadIdentity "Nginx Gateway": name "Nginx Gateway" must be lower-case letters/);
+    expect(plan.all("edge-mtls:traefik:WorkloadIdentity")).toHaveLength(0);
+  });
+
+  it("refuses a relative URI SAN", async () => {
+    const plan = await runProgram(() => {
+      try {
+        new WorkloadIdentity("gw", { uris: ["mesh/gw"] });
+        return {};
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    });
+    expect(plan.outputs.error).toMatch(/^WorkloadIdentity "gw": uris\[0\] "mesh\/gw" is not an absolute URI/);
+  });
+
+  it("refuses something that is not a WorkloadIdentity in identities", async () => {
+    const { error } = await attempt((ca, t) => orders(ca, t, { clients: [], identities: [{ name: "gw" } as never] }));
+    expect(error).toMatch(/^MtlsService "orders": identities\[0\] is not a WorkloadIdentity/);
+  });
+
+  it("refuses an identity listed twice on the mesh entrypoint", async () => {
+    const plan = await runProgram(() => {
+      const gw = new WorkloadIdentity("gw", {});
+      try {
+        new TraefikInstall("edge2", { mtlsEntrypoint: { identities: [gw, gw] } });
+        return {};
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    });
+    expect(plan.outputs.error).toBe('TraefikInstall "edge2": mtlsEntrypoint.identities[1] ("gw") is listed twice');
+    expect(plan.all("edge-mtls:traefik:TraefikInstall")).toHaveLength(0);
   });
 });
 

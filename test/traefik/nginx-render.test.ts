@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderNginxMtlsLocation, type NginxMtlsLocationArgs } from "../../components/traefik/nginx";
+import { renderNginxMtlsLocation, renderNginxMtlsLocations, type NginxMtlsLocationArgs } from "../../components/traefik/nginx";
 
 const args: NginxMtlsLocationArgs = {
   target: { hostname: "orders.mesh.example.com", minTlsVersion: "1.3", cipherSuites: [], port: 8443 },
@@ -48,5 +48,29 @@ describe("renderNginxMtlsLocation", () => {
 
   it("refuses an invalid host name", () => {
     expect(() => renderNginxMtlsLocation({ ...args, target: { ...args.target, hostname: "orders" } })).toThrow(/target.hostname/);
+  });
+});
+
+describe("renderNginxMtlsLocations (one identity, many upstreams)", () => {
+  const identity = { identity: "nginx-gateway", certificatePath: args.certificatePath, keyPath: args.keyPath, trustedCaPath: args.trustedCaPath };
+  const orders = { ...args.target, callers: ["nginx-gateway"] };
+  const billing = { ...args.target, hostname: "billing.mesh.example.com", callers: ["nginx-gateway", "reporting"] };
+
+  it("renders one block per route, all with the identity's certificate", () => {
+    const out = renderNginxMtlsLocations({ ...identity, routes: [{ location: "/orders/", address: "10.0.0.12", target: orders }, { location: "/billing/", address: "10.0.0.12", target: billing }] });
+    expect(out).toBe(
+      renderNginxMtlsLocation({ ...args, target: orders, location: "/orders/" }) + "\n" + renderNginxMtlsLocation({ ...args, target: billing, location: "/billing/" }),
+    );
+  });
+
+  it("refuses a target whose service does not list the identity", () => {
+    expect(() => renderNginxMtlsLocations({ ...identity, identity: "reporting", routes: [{ location: "/", address: "10.0.0.12", target: orders }] })).toThrow(
+      /routes\[0\].target \(orders.mesh.example.com\) does not list identity "reporting" among its callers \(nginx-gateway\)/,
+    );
+  });
+
+  it("refuses a location used twice and an empty route list", () => {
+    expect(() => renderNginxMtlsLocations({ ...identity, routes: [{ location: "/", address: "10.0.0.12", target: orders }, { location: "/", address: "10.0.0.12", target: billing }] })).toThrow(/routes\[1\].location "\/" is used twice/);
+    expect(() => renderNginxMtlsLocations({ ...identity, routes: [] })).toThrow(/routes is empty/);
   });
 });

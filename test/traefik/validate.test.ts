@@ -13,6 +13,24 @@ const ok: MtlsServiceCheckInput = {
 };
 const check = (over: Partial<MtlsServiceCheckInput>) => () => validateMtlsServiceArgs("orders", { ...ok, ...over });
 
+describe("validateMtlsServiceArgs: identities and the clients shorthand", () => {
+  it("accepts identities alone, without clients", () => {
+    expect(() => validateMtlsServiceArgs("orders", { ...ok, clients: undefined, identityNames: ["nginx-gateway"] })).not.toThrow();
+  });
+
+  it("refuses a service with neither identities nor clients, pointing at identities", () => {
+    expect(check({ clients: [], identityNames: [] })).toThrow(/^MtlsService "orders": identities is empty; list at least one WorkloadIdentity/);
+  });
+
+  it("refuses an identity listed twice", () => {
+    expect(check({ clients: [], identityNames: ["gw", "gw"] })).toThrow('identities[1] "gw" is listed twice');
+  });
+
+  it("refuses a shorthand caller named like a listed identity", () => {
+    expect(check({ clients: [{ name: "gw" }], identityNames: ["gw"] })).toThrow(/clients\[0\].name "gw" is also a listed identity; keep one of them/);
+  });
+});
+
 describe("validateMtlsServiceArgs", () => {
   it("accepts a minimal service and defaults to TLS 1.3, no suites, sniStrict", () => {
     expect(validateMtlsServiceArgs("orders", ok).policy).toEqual({ minVersion: "1.3", cipherSuites: [], sniStrict: true });
@@ -123,7 +141,17 @@ describe("mTLS entrypoint values", () => {
   });
 
   it("refuses turning TLS off on the mTLS entrypoint (seed 001's 404)", () => {
-    const v = deepMerge(values, { ports: { mesh: { tls: { enabled: false } } } });
-    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/tls.enabled must be true/);
+    const v = deepMerge(values, { ports: { mesh: { http: { tls: { enabled: false } } } } });
+    expect(meshValuesProblems(v, "mesh")[0]).toMatch(/^ports.mesh.http.tls.enabled must be true/);
+  });
+
+  it("refuses the pre-v39 key ports.<mesh>.tls, which the chart ignores", () => {
+    const v = deepMerge(values, { ports: { mesh: { tls: { enabled: true } } } });
+    expect(meshValuesProblems(v, "mesh")).toEqual([expect.stringMatching(/^ports.mesh.tls is the pre-v39 key/)]);
+  });
+
+  it("refuses replacing the mTLS entrypoint's default TLS option", () => {
+    const v = deepMerge(buildTraefikValues(ep, true, "traefik-edge-mesh-mtls@kubernetescrd"), { ports: { mesh: { http: { tls: { options: "default" } } } } });
+    expect(meshValuesProblems(v, "mesh", "traefik-edge-mesh-mtls@kubernetescrd")[0]).toMatch(/^ports.mesh.http.tls.options is "default"; it must stay "traefik-edge-mesh-mtls@kubernetescrd"/);
   });
 });
