@@ -174,8 +174,9 @@ export class TunnelOrigin extends pulumi.ComponentResource {
 
     if ((args.setSslModeStrict ?? false) && scope === "zone") {
       new cloudflare.ZoneSetting(`${name}-ssl-mode`, { zoneId: args.zone.id, settingId: "ssl", value: "strict" }, parent);
-      // Logged once the tunnel is registered, so components constructed after this one are listed too.
-      tunnel.id.apply(() => {
+      // Logged once this component is registered (its URN is known in previews too), so components
+      // constructed after this one are listed as well.
+      this.urn.apply(() => {
         void pulumi.log.warn(sslModeZoneWideWarning(name, args.zone.name, v.hostnames, proxiedHostnamesIn(args.zone.name)), this);
       });
     } else if (args.setSslModeStrict ?? false) {

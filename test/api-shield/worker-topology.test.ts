@@ -201,6 +201,11 @@ describe("TunnelOrigin SSL mode Full (strict)", () => {
     expect(planMd).toMatch(/## Warnings[\s\S]*setSslModeStrict sets the SSL\/TLS mode of the whole zone example\.com/);
   });
 
+  it("zone-wide: warns in a preview too, where the tunnel's id is not known yet", async () => {
+    const plan = await runProgram(() => void new TunnelOrigin("edge", { ...tunnelArgs, setSslModeStrict: true }), { preview: true });
+    expect(plan.warnings.filter((w) => w.includes("whole zone example.com"))).toHaveLength(1);
+  });
+
   it('per hostname: a Configuration Rule sets Full (strict) for the tunnel\'s hostnames only, and the zone setting is left alone', async () => {
     const plan = await runProgram(() => void new TunnelOrigin("edge", { ...tunnelArgs, routes: ["b.example.com", "a.example.com"], setSslModeStrict: true, sslModeStrictScope: "hostnames" }));
     expect(plan.all("cloudflare:index/zoneSetting:ZoneSetting")).toEqual([]);
