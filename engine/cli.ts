@@ -1,20 +1,23 @@
 /**
- * `npm run plan -- --stack <name> [--out <dir>] [--at <date>] [--preview] [--dir <project>]`
+ * `npm run plan -- --stack <name> [--out <dir>] [--at <date>] [--preview] [--dir <project>] [--base <git ref>]`
  *
  * Runs the project's stack program offline (no Pulumi CLI, no credentials) and writes
  * `plan.md`, `kubernetes/*.yaml` and `cloudflare.json` to `<dir>` (default `out/<stack>/`).
+ * With `--base`, also `diff.md`: what the working tree changes against that revision (diff.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../components/common/errors";
+import { planAgainstBase, renderDiff } from "./diff";
 import { renderPlan } from "./render";
 import { runStack } from "./run";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
+  "usage: npm run plan -- --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>] [--base <git ref>]\n" +
   "  --at     plan as if the program ran at that moment (default: now)\n" +
-  "  --since  first plan the stack as deployed at that moment, then diff --at against it: shows what rotates in between";
+  "  --since  first plan the stack as deployed at that moment, then diff --at against it: shows what rotates in between\n" +
+  "  --base   plan the git revision <ref> first, then the working tree against it; writes diff.md (for pull requests)";
 
 /** Turns an error from the program into the lines a person needs: file, key, fix. */
 export function describeFailure(err: unknown, stackFile: string): string[] {
@@ -28,11 +31,11 @@ export function describeFailure(err: unknown, stackFile: string): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { stack?: string; out?: string; at?: string; since?: string; preview?: boolean; dir?: string; help?: boolean };
+  let values: { stack?: string; out?: string; at?: string; since?: string; preview?: boolean; dir?: string; base?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, at: { type: "string" }, since: { type: "string" }, preview: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, at: { type: "string" }, since: { type: "string" }, preview: { type: "boolean" }, dir: { type: "string" }, base: { type: "string" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -66,11 +69,18 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--since ${values.since} is after --at; give the earlier moment to --since`);
     return 2;
   }
+  if (values.base !== undefined && since) {
+    console.error("--base and --since both choose what to diff against; give one");
+    return 2;
+  }
   const out = path.resolve(values.out ?? path.join("out", values.stack));
   try {
     const prior = since ? await runStack(dir, values.stack, { now: since }) : undefined;
-    const plan = await runStack(dir, values.stack, { preview: values.preview ?? false, now, prior });
+    const compared = values.base !== undefined ? await planAgainstBase(dir, values.stack, values.base, { now: now ?? undefined, preview: values.preview ?? false }) : undefined;
+    const plan = compared?.head ?? (await runStack(dir, values.stack, { preview: values.preview ?? false, now, prior }));
     const files = renderPlan(plan);
+    const diff = compared ? renderDiff(compared) : undefined;
+    if (diff !== undefined) files.set("diff.md", diff);
     fs.rmSync(out, { recursive: true, force: true });
     for (const [name, content] of files) {
       const file = path.join(out, name);
@@ -78,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
       fs.writeFileSync(file, content);
     }
     const count = plan.resources.filter((r) => r.op !== "delete").length;
+    if (diff !== undefined) console.log(diff.split("\n")[0]?.replace(/^# /, "") ?? "");
     if (prior) {
       const changes = plan.changes();
       console.log(`${values.stack}: since ${values.since}: ${changes.length} changes (${changes.map((r) => `${r.op} ${r.name}`).join(", ") || "none"})`);

@@ -4,6 +4,9 @@
  * project), structured values passed as JSON, and `secure:` values treated as secrets.
  * The CLI would decrypt a secure value; offline there is no key, so the value becomes a
  * placeholder that is still marked secret — the program sees a secret of the right shape.
+ * Keys that the project file declares `secret: true` (`Pulumi.yaml` `config:`) and the
+ * stack file leaves unset — the user sets them with `pulumi config set --secret` and never
+ * commits them — get the same secret placeholder.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -54,13 +57,36 @@ export function toRuntimeConfig(config: Record<string, unknown>, project: string
   return { values, secretKeys, file };
 }
 
-/** Reads `Pulumi.<stack>.yaml` from `projectDir`. A missing file is an empty config. */
+/**
+ * Namespaced keys that `Pulumi.yaml` declares secret (`config: { <key>: { secret: true } }`,
+ * https://www.pulumi.com/docs/iac/concepts/projects/project-file/#config-options).
+ */
+export function readProjectSecretKeys(projectDir: string, project: string): string[] {
+  const doc = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as unknown;
+  const config = isObject(doc) && isObject(doc.config) ? doc.config : {};
+  return Object.entries(config)
+    .filter(([, v]) => isObject(v) && v.secret === true)
+    .map(([k]) => (k.includes(":") ? k : `${project}:${k}`));
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` from `projectDir`. A missing file is an empty config. Secret
+ * keys declared in `Pulumi.yaml` and unset in the stack file become secret placeholders.
+ */
 export function readStackConfig(projectDir: string, stack: string, project: string): StackConfig {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) return { values: {}, secretKeys: [], file };
-  const doc = parse(fs.readFileSync(file, "utf8")) as unknown;
+  const doc = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as unknown) : undefined;
   const config = isObject(doc) && isObject(doc.config) ? doc.config : {};
-  return toRuntimeConfig(config, project, file);
+  const cfg = toRuntimeConfig(config, project, file);
+  const declared = fs.existsSync(path.join(projectDir, "Pulumi.yaml")) ? readProjectSecretKeys(projectDir, project) : [];
+  const values = { ...cfg.values };
+  const secretKeys = [...cfg.secretKeys];
+  for (const key of declared) {
+    if (key in values) continue;
+    values[key] = securePlaceholder(key);
+    secretKeys.push(key);
+  }
+  return { values, secretKeys, file };
 }
 
 /** Reads the project name from `Pulumi.yaml`. */

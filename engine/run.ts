@@ -25,6 +25,14 @@ export interface RunOptions {
   readonly now?: Date;
   /** A previous run to diff against: unchanged resources keep their outputs, ops say what changes. */
   readonly prior?: PlanResult;
+  /**
+   * Runs the program inside the Pulumi stack and resolves to its outputs, in place of the
+   * engine's own `runInPulumiStack(program)`. Pass the Pulumi SDK's language host
+   * (`@pulumi/pulumi/cmd/run`'s `run`, which registers ts-node and loads `main` itself) to
+   * load a project exactly as `pulumi up` does; `program` is then not called.
+   * @default (program) => pulumi.runtime.runInPulumiStack(program)
+   */
+  readonly host?: (program: () => Promise<unknown>) => Promise<unknown>;
 }
 
 /** The outcome of one offline run. */
@@ -162,7 +170,8 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
   });
   failed.catch(() => undefined); // handled by the race; never itself an unhandled rejection
   try {
-    const outputs = (await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), failed])) ?? {};
+    const host = options.host ?? ((p: () => Promise<unknown>) => pulumi.runtime.runInPulumiStack(p));
+    const outputs = ((await Promise.race([host(async () => program()), failed])) ?? {}) as Record<string, unknown>;
     await rt.waitForRPCs?.();
     // Let registrations started by late applies settle.
     await new Promise((r) => setImmediate(r));

@@ -1,4 +1,5 @@
-// Pulumi entry point (Pulumi.yaml `main`): the default export is the program; what it returns are the stack outputs.
+// Pulumi entry point (Pulumi.yaml `main`). The Pulumi Node.js host calls the function assigned to
+// `module.exports` (a CommonJS `default` export is never called); what it returns are the stack outputs.
 import { main } from "./main";
 
-export default main;
+export = main;

@@ -19,7 +19,7 @@ function pemCertificates(text: string): string {
   return `${blocks.join("\n")}\n`;
 }
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const zone = config.require("zone");
   const server = config.get("acmeServer") ?? "letsencrypt-staging";

@@ -8,7 +8,7 @@ import { InternalCA, MtlsService, TraefikInstall, WorkloadIdentity, renderNginxM
 /** The caller identity: the CN of nginx's client certificate. */
 const GATEWAY = "nginx-gateway";
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const backend = config.requireObject<{ namespace: string; name: string; port: number }>("backend");
   const hostname = config.require("hostname");

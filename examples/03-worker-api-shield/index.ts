@@ -23,7 +23,7 @@ const CALLER = "sesh-tracker";
 const CALLER_ENTRYPOINT = "SeshTrackerApi";
 const workerSource = (file: string) => fs.readFileSync(path.join(__dirname, "worker", file), "utf8");
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const accountId = config.require("accountId");
   const zoneId = config.require("zoneId");

@@ -13,7 +13,7 @@ interface CustomDomain {
   readonly domain: string;
 }
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const namespace = config.get("namespace") ?? "paas-apps";
   const server = config.get("acmeServer") ?? "letsencrypt-staging";

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InternalCA, MtlsService, TraefikInstall, WorkloadIdentity, caBundleSecret, tlsSecret } from "edge-mtls";
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const namespace = config.get("namespace") ?? "zeitwork";
   const domain = config.get("meshDomain") ?? "zeitwork.internal";

@@ -16,7 +16,7 @@ import { InternalCA, WorkerClientCertificate } from "edge-mtls";
 const CALLER = "partner-caller";
 const workerSource = (file: string) => fs.readFileSync(path.join(__dirname, "worker", file), "utf8");
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const accountId = config.require("accountId");
   const originZoneId = config.require("originZoneId");

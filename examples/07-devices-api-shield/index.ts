@@ -7,7 +7,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiShieldCa, ApiShieldMtls, InternalCA, declareProxiedZone } from "edge-mtls";
 
-export default async () => {
+export = async () => {
   const config = new pulumi.Config();
   const accountId = config.require("accountId");
   const zoneId = config.require("zoneId");

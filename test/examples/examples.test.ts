@@ -12,20 +12,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseCertStatus, x509 } from "edge-mtls";
 import { renderPlan, runStack, type PlanResult, type RecordedResource } from "edge-mtls/engine";
 import { validateCustomResource } from "../support/crd";
+import { EXAMPLES_DIR, exampleNames } from "../support/examples";
 import { SAMPLE_STATUSES, seed003TlsStatus } from "../../examples/04-paas-custom-domains/tls-status";
 
-const EXAMPLES_DIR = path.resolve(__dirname, "../../examples");
 const NOW = new Date("2026-01-01T00:00:00Z");
-const EXAMPLES = [
-  "01-tunnel-traefik-wildcard",
-  "02-nginx-gateway-mesh",
-  "03-worker-api-shield",
-  "04-paas-custom-domains",
-  "05-edge-lb-workers",
-  "06-worker-mtls-origin",
-  "07-devices-api-shield",
-] as const;
-type Example = (typeof EXAMPLES)[number];
+/** Every folder under examples/ (discovered, so a new example gets the generic checks). */
+const EXAMPLES = exampleNames();
+type Example = string;
 
 const plans = new Map<Example, Promise<PlanResult>>();
 /** Plans an example once per file (runs cannot overlap: the Pulumi runtime is global). */
@@ -51,43 +44,7 @@ const meta = (r: RecordedResource) => r.inputs.metadata as { name: string; names
 const CR = (group: "traefik" | "cert-manager", kind: string) =>
   `kubernetes:${group === "traefik" ? "traefik.io/v1alpha1" : "cert-manager.io/v1"}:${kind}`;
 
-// Sequential: the plans share one Pulumi runtime.
-describe.each(EXAMPLES)("example %s: project files", (example) => {
-  const dir = path.join(EXAMPLES_DIR, example);
-
-  it("has README.md, Pulumi.yaml, Pulumi.example.yaml and index.ts", () => {
-    for (const f of ["README.md", "Pulumi.yaml", "Pulumi.example.yaml", "index.ts"]) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
-  });
-
-  it("Pulumi.yaml names a nodejs project whose main is index.ts", () => {
-    const project = parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name?: unknown; runtime?: unknown; main?: unknown };
-    expect(typeof project.name).toBe("string");
-    const runtime = typeof project.runtime === "string" ? project.runtime : (project.runtime as { name?: string } | undefined)?.name;
-    expect(runtime).toBe("nodejs");
-    expect(project.main).toBe("index.ts");
-  });
-
-  it("index.ts imports the library by its package name and default-exports the program", () => {
-    const source = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
-    expect(source).toMatch(/from "edge-mtls";/);
-    expect(source).not.toMatch(/from "\.\.\/\.\.\/components/);
-    expect(source).toMatch(/export default async \(\) =>/);
-  });
-
-  it("README gives the seed and the plan command for this folder", () => {
-    const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
-    expect(readme).toContain(`npm run plan -- --stack example --dir examples/${example}`);
-    expect(readme).toMatch(/seed 00[0-4]/i);
-  });
-
-  it("Pulumi.example.yaml holds no credential in clear: every token/secret/key value is `secure:`", () => {
-    const doc = parse(fs.readFileSync(path.join(dir, "Pulumi.example.yaml"), "utf8")) as { config?: Record<string, unknown> };
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-      if (/token|secret|password|apikey|privatekey/i.test(key)) expect(typeof (value as { secure?: unknown } | null)?.secure, key).toBe("string");
-    }
-  });
-});
-
+// Sequential: the plans share one Pulumi runtime. (Project files: projects.test.ts; Pulumi's loader: pulumi-loader.test.ts.)
 describe.each(EXAMPLES)("example %s: plan", (example) => {
   let plan: PlanResult;
   beforeAll(async () => {
@@ -110,8 +67,8 @@ describe.each(EXAMPLES)("example %s: plan", (example) => {
 
   it("renders only cert-manager / Traefik custom resources that validate against the upstream CRDs", () => {
     const crs = customResources(plan);
-    // Examples 03, 06 and 07 are Cloudflare-only; every other example renders custom resources.
-    expect(crs.length > 0).toBe(!["03-worker-api-shield", "06-worker-mtls-origin", "07-devices-api-shield"].includes(example));
+    // Cloudflare-only examples (no kubernetes: resources) render none; every Kubernetes example renders some.
+    expect(crs.length > 0).toBe(plan.all().some((r) => r.type.startsWith("kubernetes:")));
     for (const r of crs) expect(validateCustomResource(asObject(r)), `${r.type} ${r.name}`).toEqual([]);
   });
 });

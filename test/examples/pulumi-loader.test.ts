@@ -1,0 +1,137 @@
+/**
+ * Every example loads the way `pulumi up` loads it, and plans.
+ *
+ * The library is built (`tsconfig.build.json`) and laid out as `npm install` lays out the
+ * example (`"edge-mtls": "file:../.."` with install-links): a copy of the example outside this
+ * repository, whose node_modules holds the built library and exactly the packages its
+ * package.json declares (links to this repository's installed copies, so one @pulumi/pulumi).
+ * Nothing of the repository's tsconfig (its `paths`) or node_modules is reachable by walking up.
+ *
+ * test/support/pulumi-host.cjs then starts the program through the Pulumi SDK's own Node.js
+ * entry point (`@pulumi/pulumi/cmd/run`) with PULUMI_NODEJS_TYPESCRIPT=true, as the CLI's
+ * language host does for `runtime.options.typescript`: the SDK registers its ts-node with the
+ * example's tsconfig.json and type-checks. The offline engine stands in for the Pulumi engine.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES_DIR, exampleNames, readPackage, readProject, ROOT } from "../support/examples";
+
+const HOST = path.join(ROOT, "test/support/pulumi-host.cjs");
+const EXAMPLES = exampleNames();
+let work: string;
+let library: string;
+
+/** Builds the library into `<work>/edge-mtls` (package.json + dist), resolving its own deps from this repository. */
+function buildLibrary(into: string): void {
+  fs.mkdirSync(into, { recursive: true });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(into, "dist")], { cwd: ROOT, stdio: "pipe" });
+  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(into, "package.json"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(into, "node_modules"), "dir");
+}
+
+/** Copies an example out of the repository and installs what its package.json declares. */
+function install(example: string, name = example): string {
+  const dir = path.join(work, name);
+  fs.cpSync(path.join(EXAMPLES_DIR, example), dir, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
+  const pkg = readPackage(dir);
+  for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    const target = dep === "edge-mtls" ? library : path.join(ROOT, "node_modules", dep);
+    if (!fs.existsSync(target)) throw new Error(`${example}/package.json: ${dep} is not installed in this repository`);
+    const link = path.join(dir, "node_modules", dep);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(target, link, "dir");
+  }
+  return dir;
+}
+
+interface HostResult {
+  code: number | null;
+  stderr: string;
+  plan?: { project: string; errors: string[]; resources: { urn: string; type: string; op: string }[]; outputs: string[]; secretOutputs: string[] };
+}
+
+/** At most this many hosts at once: each type-checks the SDK's and providers' typings (CPU and memory). */
+const LIMIT = Math.max(1, Math.min(3, os.availableParallelism() - 1));
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(task: () => Promise<T>): Promise<T> {
+  if (running >= LIMIT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await task();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** Runs the Pulumi SDK's language host on a project directory (see pulumi-host.cjs). */
+function pulumiUp(dir: string, stack: string): Promise<HostResult> {
+  return limited(() => host(dir, stack));
+}
+
+function host(dir: string, stack: string): Promise<HostResult> {
+  const project = readProject(dir);
+  const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
+  const result = path.join(dir, ".plan.json");
+  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_TYPESCRIPT: String(options?.typescript ?? true) };
+  delete env.NODE_OPTIONS;
+  delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
+  if (options?.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+  const engine = path.join(library, "dist/engine/index.js");
+  return new Promise((resolve) => {
+    execFile(process.execPath, [HOST, engine, String(project.name), stack, typeof project.main === "string" ? project.main : ".", result], { cwd: dir, env, timeout: 240_000 }, (err, _stdout, stderr) => {
+      const plan = fs.existsSync(result) ? (JSON.parse(fs.readFileSync(result, "utf8")) as HostResult["plan"]) : undefined;
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stderr, plan });
+    });
+  });
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pulumi-loader-"));
+  library = path.join(work, "edge-mtls");
+  buildLibrary(library);
+}, 300_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+// Concurrent: each run is its own process (the SDK host and the engine are per process).
+describe.concurrent.each(EXAMPLES)("example %s through Pulumi's TypeScript loader", (example) => {
+  it("type-checks, runs the exported program and plans it without errors", async () => {
+    const dir = install(example);
+    const r = await pulumiUp(dir, "example");
+    expect(r.stderr.split("\n").filter((l) => /error TS\d+|Cannot find module|TS2209/.test(l)), "loader errors").toEqual([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.plan?.project).toBe(String(readProject(dir).name));
+    expect(r.plan?.errors).toEqual([]);
+    // The program itself ran: resources besides the Stack (a `default` export the host never calls registers none).
+    expect(r.plan?.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").length).toBeGreaterThan(0);
+    expect(r.plan?.outputs).not.toContain("default");
+  }, 300_000);
+});
+
+describe.concurrent("the loader check can fail", () => {
+  const example = EXAMPLES[0] ?? "";
+
+  it("a type error in index.ts stops the program with the TypeScript diagnostic", async () => {
+    const dir = install(example, `${example}-type-error`);
+    fs.appendFileSync(path.join(dir, "index.ts"), '\nconst typeCheckProbe: number = "not a number";\nvoid typeCheckProbe;\n');
+    const r = await pulumiUp(dir, "example");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/error TS2322: Type 'string' is not assignable to type 'number'/);
+  }, 300_000);
+
+  it("a CommonJS default export is never called: only the Stack is registered", async () => {
+    const dir = install(example, `${example}-default-export`);
+    const file = path.join(dir, "index.ts");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^export = async \(\) =>/m, "export default async () =>"));
+    const r = await pulumiUp(dir, "example");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.plan?.resources.map((x) => x.type)).toEqual(["pulumi:pulumi:Stack"]);
+  }, 300_000);
+});
