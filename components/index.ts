@@ -69,10 +69,14 @@ export { CLOUDFLARED_IMAGE } from "./tunnel/cloudflared";
 export type * from "./api-shield/types";
 export { ApiShieldCa, cloudflareManagedCa, type ApiShieldCaArgs, type CloudflareManagedCaArgs } from "./api-shield/api-shield-ca";
 export { ApiShieldMtls } from "./api-shield/api-shield-mtls";
+export { WorkerRoute, type WorkerRouteArgs } from "./api-shield/worker-route";
+export { declareProxiedZone, type ProxiedZone } from "./api-shield/zone-registry";
 export {
   WorkerClientCertificate,
   CloudflareManagedClientCertificate,
   mtlsCertificateBinding,
+  WORKERS_MTLS_PROXIED_ZONE_RULE,
+  type WorkerMtlsTarget,
   type WorkerClientCertificateArgs,
   type CloudflareManagedClientCertificateArgs,
 } from "./api-shield/worker-binding";

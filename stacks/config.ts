@@ -11,6 +11,7 @@ import { dnsNameProblem, formatHours, parseDurationHours } from "../components/c
 import { intermediateSchedule, minimumIntermediateHours } from "../components/internal-ca/lifecycle";
 import { KEY_ALGORITHMS } from "../components/internal-ca/profile";
 import { unknownTopLevelKeys, unrecognizedKeyProblems } from "./unknown-keys";
+import { WORKERS_MTLS_DOCS_URL, WORKERS_MTLS_PROXIED_ZONE_RULE } from "../components/api-shield/worker-binding";
 
 const duration = z.string().refine((v) => parseDurationHours(v) !== undefined, { message: 'must be a duration like "90d", "2160h" or "10y"' });
 const hostname = (wildcard = false) =>
@@ -133,10 +134,41 @@ export const cloudflareSchema = z
       .object({
         hostnames: z.array(hostname()).min(1),
         pathPrefixes: z.array(z.string().min(1)).default(["/api/"]),
-        callerWorker: z.object({ scriptName: z.string().min(1), bindingName: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an upper-case identifier like API_MTLS") }).strict().optional(),
+        /**
+         * Refused: a Worker presenting a client certificate to this (proxied) zone gets 520 from
+         * Cloudflare. Kept in the schema only to explain the move to `mtlsWorkers`.
+         */
+        callerWorker: z.unknown().optional(),
       })
       .strict()
+      .superRefine((v, ctx) => {
+        if (v.callerWorker !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["callerWorker"],
+            message:
+              `is not supported: a Worker cannot present a client certificate to the API Shield zone — Cloudflare: "${WORKERS_MTLS_PROXIED_ZONE_RULE}" (${WORKERS_MTLS_DOCS_URL}). ` +
+              "Let devices and servers call the API Shield hostname; for a Worker of this account use a service binding; for a Worker calling an origin Cloudflare does not proxy (a partner API, a DNS-only mTLS entrypoint) list it under cloudflare.mtlsWorkers with its targets",
+          });
+        }
+      })
       .optional(),
+    /**
+     * Workers that present an InternalCA client certificate (mtls_certificate binding) to servers
+     * Cloudflare does not proxy. Every target states whether Cloudflare proxies it; a proxied
+     * target, or one in this stack's zone, is refused (Cloudflare answers 520).
+     */
+    mtlsWorkers: z
+      .array(
+        z
+          .object({
+            scriptName: k8sName,
+            bindingName: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an upper-case identifier like API_MTLS"),
+            targets: z.array(z.object({ hostname: hostname(), proxiedByCloudflare: z.boolean() }).strict()).min(1, "must list the hostnames the Worker calls"),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 

@@ -6,7 +6,8 @@
  *
  *   Internet ─▶ Cloudflare edge ─(tunnel)─▶ cloudflared ─(verified HTTPS)─▶ Traefik websecure
  *   nginx/edge callers ─(mTLS, named callers only)─▶ Traefik mesh ─▶ services
- *   Worker ─(mtls_certificate binding)─▶ API Shield (rule pins our CA) ─▶ API
+ *   devices/servers ─(client cert)─▶ API Shield (rule pins our CA) ─▶ API
+ *   Worker ─(mtls_certificate binding)─▶ servers Cloudflare does not proxy (partner APIs)
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -151,15 +152,19 @@ export async function main(): Promise<Record<string, unknown>> {
       protections: [{ name: "api", hostnames: cf.apiShield.hostnames, pathPrefixes: cf.apiShield.pathPrefixes }],
     });
     apiShield = { protectedHostnames: cf.apiShield.hostnames, pathPrefixes: cf.apiShield.pathPrefixes, caCertificateId: shieldCa.mtlsCertificateId };
-    if (cf.apiShield.callerWorker) {
-      const worker = new WorkerClientCertificate(`${env}-${cf.apiShield.callerWorker.scriptName}`, {
-        accountId: cf.accountId,
-        bindingName: cf.apiShield.callerWorker.bindingName,
-        issuer: ca.issuers.edgeClients,
-        identity: cf.apiShield.callerWorker.scriptName,
-      });
-      apiShield.workerBinding = worker.binding;
-    }
+  }
+  // Workers that call servers Cloudflare does not proxy, with an InternalCA client certificate.
+  // (Not the API Shield hostnames above: Cloudflare answers 520 to a Worker's certificate there.)
+  const mtlsWorkers: Record<string, unknown> = {};
+  for (const w of cf?.mtlsWorkers ?? []) {
+    const worker = new WorkerClientCertificate(`${env}-${w.scriptName}`, {
+      accountId: cf?.accountId ?? "",
+      bindingName: w.bindingName,
+      issuer: ca,
+      identity: w.scriptName,
+      targets: w.targets,
+    });
+    mtlsWorkers[w.scriptName] = { binding: worker.binding, targets: worker.targets, certificatePem: worker.certificatePem };
   }
   void internalIssuer;
 
@@ -171,6 +176,7 @@ export async function main(): Promise<Record<string, unknown>> {
     publicHostnames: publicHostnames ?? [],
     tunnelId: tunnelId ?? null,
     apiShield: apiShield ?? null,
+    mtlsWorkers,
     issuers: { acme: acme.issuerName, internal: internalIssuer.issuerName },
     certificateStatus,
   };

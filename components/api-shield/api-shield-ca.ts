@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
 import { edgeClientsIssuer } from "../internal-ca/internal-ca";
+import { x509 } from "../common/x509";
 import type { CertificateAuthority } from "../internal-ca/types";
 import { issuerProblem, subjectKeyIdentifier, trustAnchorProblem } from "./certificate";
 import { checkTrustAnchorPem } from "./validate";
@@ -27,9 +28,12 @@ export interface ApiShieldCaArgs {
    */
   readonly certificatePem?: pulumi.Input<string>;
   /**
-   * The CA that directly signs client certificates, when it is an intermediate below `certificatePem`.
-   * Its SKI is pinned (`cf.tls_client_auth.cert_issuer_ski` is the *direct* issuer's SKI).
-   * @default `certificatePem`
+   * The CA that directly signs client certificates — an intermediate below the uploaded CA, e.g. an
+   * issuer that signs **only client certificates**, so that a server certificate from the mesh can
+   * never pass the edge. Its SKI is pinned (`cf.tls_client_auth.cert_issuer_ski` is the *direct*
+   * issuer's SKI). It must be the uploaded CA or be signed by it (checked when it resolves).
+   * With `authority`, it overrides `authority.issuerCertPem`.
+   * @default `authority.issuerCertPem`, else `certificatePem`
    */
   readonly issuerCertificatePem?: pulumi.Input<string>;
   /** Name shown in the Cloudflare dashboard. @default the component name */
@@ -66,7 +70,8 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
 
     const authority = args.authority ? edgeClientsIssuer(args.authority) : undefined;
     const uploaded = authority ? authority.rootCertPem : pulumi.output(args.certificatePem as pulumi.Input<string>);
-    const issuer = authority ? authority.issuerCertPem : pulumi.output(args.issuerCertificatePem ?? uploaded);
+    const issuerArg = args.issuerCertificatePem !== undefined ? "issuerCertificatePem" : authority ? "authority.issuerCertPem" : "certificatePem";
+    const issuer = args.issuerCertificatePem !== undefined ? pulumi.output(args.issuerCertificatePem) : authority ? authority.issuerCertPem : pulumi.output(uploaded);
 
     // Outputs (e.g. an InternalCA's PEMs) can only be checked once known.
     const checkedUpload = pulumi.output(uploaded).apply((pem) => {
@@ -75,9 +80,9 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
       return pem;
     });
     this.certificatePem = checkedUpload;
-    this.issuerSki = pulumi.output(issuer).apply((pem) => {
-      const problem = issuerProblem(pem);
-      if (problem) argChecker("ApiShieldCa", name).fail(args.authority ? "authority.issuerCertPem" : "issuerCertificatePem", problem);
+    this.issuerSki = pulumi.all([issuer, checkedUpload]).apply(async ([pem, root]) => {
+      const problem = issuerProblem(pem) ?? (await issuedByProblem(pem, root));
+      if (problem) argChecker("ApiShieldCa", name).fail(issuerArg, problem);
       return subjectKeyIdentifier(pem);
     });
 
@@ -97,15 +102,26 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
   }
 }
 
+/**
+ * Why `issuerPem` cannot sign client certificates Cloudflare verifies against `uploadedPem`: it
+ * must be the uploaded CA itself or be signed by it. `undefined` when it is.
+ */
+export async function issuedByProblem(issuerPem: string, uploadedPem: string): Promise<string | undefined> {
+  const issuer = new x509.X509Certificate(issuerPem);
+  const uploaded = new x509.X509Certificate(uploadedPem);
+  if (Buffer.from(issuer.rawData).equals(Buffer.from(uploaded.rawData))) return undefined;
+  const signed = issuer.issuer === uploaded.subject && (await issuer.verify({ publicKey: uploaded.publicKey, signatureOnly: true }).catch(() => false));
+  return signed
+    ? undefined
+    : `(${issuer.subject}) is neither the uploaded CA (${uploaded.subject}) nor signed by it: Cloudflare verifies client certificates against the uploaded CA, so every certificate it issues would be refused`;
+}
+
 /** Validates {@link ApiShieldCaArgs} (plain PEM strings are parsed; Outputs are checked later). */
 export function validateApiShieldCaArgs(name: string, args: ApiShieldCaArgs): void {
   checkApiShieldCaContract(name, args);
   const c = argChecker("ApiShieldCa", name);
   const given = [args.authority !== undefined, args.certificatePem !== undefined].filter(Boolean).length;
   c.check(given === 1, "authority/certificatePem", given === 0 ? "are both missing: give exactly one" : "are both given: give exactly one");
-  if (args.authority !== undefined) {
-    c.check(args.issuerCertificatePem === undefined, "issuerCertificatePem", "cannot be combined with authority (its issuerCertPem is used)");
-  }
   if (typeof args.certificatePem === "string") checkTrustAnchorPem(c, "certificatePem", args.certificatePem);
   if (typeof args.issuerCertificatePem === "string") {
     const problem = issuerProblem(args.issuerCertificatePem);

@@ -4,7 +4,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
 import { mtlsRuleExpression } from "./expression";
 import { DEFAULT_BLOCK_CONTENT, DEFAULT_PATH_PREFIXES, sameAnchor, validateApiShieldMtlsArgs } from "./validate";
-import { claimZone } from "./zone-registry";
+import { claimZonePhase, declareProxiedZone } from "./zone-registry";
 import type { ApiProtection, ApiShieldMtlsArgs, MtlsTrustAnchor } from "./types";
 
 /** The phase of WAF custom rules (https://developers.cloudflare.com/waf/custom-rules/create-api/). */
@@ -48,6 +48,15 @@ export function protectionRule(p: ApiProtection, anchorLabel: string, issuerSki:
   };
 }
 
+/**
+ * The command that adopts an existing zone entry point ruleset of the custom-rules phase as the
+ * `${componentName}-waf` child of the ApiShieldMtls whose URN is `componentUrn`. The import id
+ * format is the provider's: `zones/<zone_id>/<ruleset_id>` (node_modules/@pulumi/cloudflare/ruleset.d.ts).
+ */
+export function rulesetImportCommand(componentName: string, zoneId: string, componentUrn: string, rulesetId = "<RULESET_ID>"): string {
+  return `pulumi import cloudflare:index/ruleset:Ruleset ${componentName}-waf zones/${zoneId}/${rulesetId} --parent '${componentName}=${componentUrn}' --generate-code=false`;
+}
+
 /** Protections grouped by trust anchor: one hostname association per (zone, CA). */
 export function groupHostnamesByAnchor(args: ApiShieldMtlsArgs): { anchor: MtlsTrustAnchor; hostnames: string[] }[] {
   const groups: { anchor: MtlsTrustAnchor; hostnames: Set<string> }[] = [];
@@ -83,19 +92,37 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
   readonly rulesetId: pulumi.Output<string>;
   /** Rule expression of each protection, by protection name. */
   readonly expressions: pulumi.Output<Record<string, string>>;
+  /**
+   * The `pulumi import` command that adopts the zone's existing custom-rules entry point ruleset
+   * (created in the dashboard) as this component's `${name}-waf` child; replace `<RULESET_ID>`.
+   * See docs/api-shield.md#adopting-an-existing-custom-rules-entry-point.
+   */
+  readonly rulesetImportCommand: pulumi.Output<string>;
   /** Hostnames associated with each trust anchor, by `anchorName`. */
   readonly associatedHostnames: Record<string, readonly string[]>;
 
   constructor(name: string, args: ApiShieldMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateApiShieldMtlsArgs(name, args);
-    const owner = claimZone(args.zoneName, name);
-    if (owner !== undefined) {
-      argChecker("ApiShieldMtls", name).fail(
-        "zoneName",
-        `(${q(args.zoneName)}) is already managed by ApiShieldMtls ${q(owner)}: a zone has one custom-rules entrypoint ruleset, so list all of its protected APIs in that component's protections`,
-      );
-    }
+    const c = argChecker("ApiShieldMtls", name);
+    const owner = `ApiShieldMtls ${q(name)}`;
+    const claim = (zoneId: string): void => {
+      const previous = claimZonePhase(zoneId, CUSTOM_RULES_PHASE, owner);
+      if (previous !== undefined) {
+        c.fail(
+          "zoneId",
+          `(${q(zoneId)}) is already managed by ${previous}: a zone has one ${CUSTOM_RULES_PHASE} entry point ruleset, so list all of its protected APIs in that component's protections`,
+        );
+      }
+    };
+    // Keyed on the zone id: a plain string is checked now, an Output when it resolves.
+    if (typeof args.zoneId === "string") claim(args.zoneId);
+    // API Shield only sees proxied traffic: the zone is proxied, and Workers cannot present client certificates to it.
+    declareProxiedZone(args.zoneName, owner, args.protections.flatMap((p) => p.hostnames));
     super("edge-mtls:api-shield:ApiShieldMtls", name, {}, opts);
+    const zoneId = pulumi.output(args.zoneId).apply((id) => {
+      claim(id);
+      return id;
+    });
 
     const rules = args.protections.map((p) => {
       const anchor = p.trustAnchor ?? args.trustAnchor;
@@ -116,7 +143,7 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
     const ruleset = new cloudflare.Ruleset(
       `${name}-waf`,
       {
-        zoneId: args.zoneId,
+        zoneId,
         kind: "zone",
         phase: CUSTOM_RULES_PHASE,
         name: args.rulesetName ?? `edge-mtls custom rules for ${args.zoneName}`,
@@ -126,6 +153,9 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
       { parent: this },
     );
     this.rulesetId = ruleset.id;
+    this.rulesetImportCommand = pulumi
+      .all([zoneId, this.urn])
+      .apply(([id, urn]) => rulesetImportCommand(name, id, urn));
     this.expressions = pulumi
       .all(rules)
       .apply((rs) => Object.fromEntries(rs.map((r, i) => [args.protections[i]?.name ?? String(i), r.expression])));
@@ -147,9 +177,9 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
     }
 
     const topology: Topology = {
-      talksTo: args.protections.flatMap((p) => p.hostnames.map((h) => ({ from: "mTLS API clients", to: h, label: `${(p.pathPrefixes ?? ["/api/"]).join(" ")} — client cert required` }))),
+      talksTo: args.protections.flatMap((p) => p.hostnames.map((h) => ({ from: "mTLS API clients", to: h, label: `${(p.pathPrefixes ?? DEFAULT_PATH_PREFIXES).join(" ")} — client cert required` }))),
       trusts: args.protections.flatMap((p) => p.hostnames.map((h) => ({ from: h, to: (p.trustAnchor ?? args.trustAnchor).label, label: "issuer SKI pinned" }))),
     };
-    this.registerOutputs({ topology, rulesetId: this.rulesetId, expressions: this.expressions, associatedHostnames: this.associatedHostnames });
+    this.registerOutputs({ topology, rulesetId: this.rulesetId, rulesetImportCommand: this.rulesetImportCommand, expressions: this.expressions, associatedHostnames: this.associatedHostnames });
   }
 }

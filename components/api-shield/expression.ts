@@ -46,7 +46,11 @@ export function asciiLower(value: string): string {
 export interface MtlsRuleExpressionInput {
   /** Hostnames the rule covers (`http.host in {…}`). Must be non-empty. */
   readonly hostnames: readonly string[];
-  /** URI path prefixes the rule covers (`starts_with(…)`). Must be non-empty. */
+  /**
+   * Protected URI paths, each a path prefix on segment boundaries: `/api` and `/api/` both
+   * protect `/api` and everything below `/api/`, not `/apiary`; `/` protects the whole host.
+   * Must be non-empty.
+   */
   readonly pathPrefixes: readonly string[];
   /**
    * Subject key identifier of the CA that must have issued the client certificate
@@ -59,30 +63,47 @@ export interface MtlsRuleExpressionInput {
 }
 
 /**
+ * The segment-boundary base of a path prefix: trailing slashes removed, so `/api/` and `/api`
+ * are both `/api`; `""` for `/` (the whole host).
+ */
+export function pathPrefixBase(prefix: string): string {
+  return prefix.replace(/\/+$/, "");
+}
+
+/**
+ * The path condition of the rule, or `undefined` when a prefix is `/` (the whole host: no path
+ * condition at all, so nothing on the host escapes). For each base `/api`:
+ * `path eq "/api" or starts_with(path, "/api/")` — the bare path is protected too, `/apiary` is not.
+ */
+export function pathCondition(pathPrefixes: readonly string[], caseSensitive: boolean): string | undefined {
+  const bases = uniqueSorted(pathPrefixes.map((p) => pathPrefixBase(caseSensitive ? p : asciiLower(p))));
+  if (bases.includes("")) return undefined;
+  const field = caseSensitive ? FIELDS.path : `lower(${FIELDS.path})`;
+  return bases.map((b) => `${field} eq ${rulesStringLiteral(b)} or starts_with(${field}, ${rulesStringLiteral(`${b}/`)})`).join(" or ");
+}
+
+/**
  * The expression of the blocking rule: the request is for a protected host and path, and
  * its client certificate is missing, unverified, revoked, or issued by another CA.
  *
  * ```txt
  * (http.host in {"api.example.com"})
- *   and (starts_with(lower(http.request.uri.path), "/api/"))
+ *   and (lower(http.request.uri.path) eq "/api" or starts_with(lower(http.request.uri.path), "/api/"))
  *   and (not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked
  *        or cf.tls_client_auth.cert_issuer_ski ne "8204…")
  * ```
- * (on one line). Hostnames and prefixes are deduplicated and sorted so the expression is
- * stable whatever order they were given in.
+ * (on one line). With `/` among the prefixes the path clause is left out: the whole host is
+ * protected. Hostnames and prefixes are deduplicated and sorted so the expression is stable
+ * whatever order they were given in.
  */
 export function mtlsRuleExpression(input: MtlsRuleExpressionInput): string {
   if (input.hostnames.length === 0) throw new Error("mtlsRuleExpression: at least one hostname is required");
   if (input.pathPrefixes.length === 0) throw new Error("mtlsRuleExpression: at least one path prefix is required");
-  const caseSensitive = input.caseSensitivePaths ?? false;
   const hosts = uniqueSorted(input.hostnames).map(rulesStringLiteral).join(" ");
-  const pathField = caseSensitive ? FIELDS.path : `lower(${FIELDS.path})`;
-  const prefixes = uniqueSorted(input.pathPrefixes.map((p) => (caseSensitive ? p : asciiLower(p))))
-    .map((p) => `starts_with(${pathField}, ${rulesStringLiteral(p)})`)
-    .join(" or ");
+  const paths = pathCondition(input.pathPrefixes, input.caseSensitivePaths ?? false);
   const untrusted = [`not ${FIELDS.certVerified}`, FIELDS.certRevoked];
   if (input.issuerSki !== undefined) untrusted.push(`${FIELDS.certIssuerSki} ne ${rulesStringLiteral(input.issuerSki)}`);
-  return `(${FIELDS.host} in {${hosts}}) and (${prefixes}) and (${untrusted.join(" or ")})`;
+  return [`(${FIELDS.host} in {${hosts}})`, ...(paths ? [`(${paths})`] : []), `(${untrusted.join(" or ")})`].join(" and ");
 }
 
 function uniqueSorted(values: readonly string[]): string[] {

@@ -1,6 +1,8 @@
 export * from "./types";
 export { ApiShieldCa, validateApiShieldCaArgs, cloudflareManagedCa, type ApiShieldCaArgs, type CloudflareManagedCaArgs } from "./api-shield-ca";
-export { ApiShieldMtls, CUSTOM_RULES_PHASE, protectionRule, protectionRuleRef, groupHostnamesByAnchor } from "./api-shield-mtls";
+export { WorkerRoute, parseRoutePattern, WORKER_ONLY_ORIGIN, type WorkerRouteArgs } from "./worker-route";
+export { declareProxiedZone, proxiedHostnamesIn, claimZonePhase, type ProxiedZone } from "./zone-registry";
+export { ApiShieldMtls, CUSTOM_RULES_PHASE, rulesetImportCommand, protectionRule, protectionRuleRef, groupHostnamesByAnchor } from "./api-shield-mtls";
 export {
   WorkerClientCertificate,
   CloudflareManagedClientCertificate,
@@ -8,10 +10,15 @@ export {
   leafFirstChain,
   validateWorkerClientCertificateArgs,
   MTLS_CERTIFICATE_BINDING_TYPE,
+  WORKERS_MTLS_PROXIED_ZONE_RULE,
+  WORKERS_MTLS_DOCS_URL,
+  WORKERS_MTLS_ALTERNATIVES,
+  proxiedTargetProblem,
+  type WorkerMtlsTarget,
   type WorkerClientCertificateArgs,
   type CloudflareManagedClientCertificateArgs,
 } from "./worker-binding";
-export { mtlsRuleExpression, rulesStringLiteral, asciiLower, FIELDS as MTLS_RULE_FIELDS, type MtlsRuleExpressionInput } from "./expression";
+export { mtlsRuleExpression, pathCondition, pathPrefixBase, rulesStringLiteral, asciiLower, FIELDS as MTLS_RULE_FIELDS, type MtlsRuleExpressionInput } from "./expression";
 export {
   validateApiShieldMtlsArgs,
   pathPrefixProblem,

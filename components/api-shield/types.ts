@@ -40,7 +40,12 @@ export interface ApiProtection {
   readonly name: string;
   /** Fully qualified hostnames inside the zone (no wildcards). At least one. */
   readonly hostnames: readonly string[];
-  /** URI path prefixes that require the certificate, each starting with `/`. @default ["/api/"] */
+  /**
+   * URI paths that require the certificate, as prefixes on segment boundaries: `"/api"` (or
+   * `"/api/"`) protects `/api` and everything below `/api/`, not `/apiary`; `"/"` protects the
+   * whole host. Each starts with `/` and has no `?`, `#`, `*` or whitespace.
+   * @default ["/api/"]
+   */
   readonly pathPrefixes?: readonly string[];
   /** The CA that must have issued the client certificate. @default the zone's `trustAnchor` */
   readonly trustAnchor?: MtlsTrustAnchor;

@@ -27,9 +27,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Why `prefix` is not a usable path prefix, or `undefined`. */
 export function pathPrefixProblem(prefix: string): string | undefined {
   if (prefix.length === 0) return "is empty (an empty prefix would match every path; use \"/\" to protect the whole host)";
-  if (!prefix.startsWith("/")) return "must start with \"/\"";
-  if (CONTROL.test(prefix)) return "contains a control character, which never appears in a request path";
-  if (/\s/.test(prefix)) return "contains whitespace, which never appears in a request path (percent-encode it)";
+  if (!prefix.startsWith("/")) return "must start with \"/\" (http.request.uri.path always does, so the rule would never match and the API would be unprotected)";
+  if (CONTROL.test(prefix)) return "contains a control character, which never appears in a request path (the rule would never match)";
+  if (/\s/.test(prefix)) return "contains whitespace, which never appears in a request path (the rule would never match; percent-encode it)";
+  if (prefix.includes("?")) return "contains \"?\": the query string is not part of http.request.uri.path, so the rule would never match (give the path only)";
+  if (prefix.includes("#")) return "contains \"#\": a fragment is never sent to the server, so the rule would never match (give the path only)";
+  if (prefix.includes("*")) return "contains \"*\": prefixes are literal, not globs (\"/api\" already covers /api and everything below /api/)";
   return undefined;
 }
 

@@ -3,12 +3,45 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as tls from "@pulumi/tls";
 import { argChecker, q } from "../common/errors";
 import type { Duration } from "../common/duration";
+import type { Topology } from "../common/topology";
 import { splitPem } from "../common/pem";
 import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import { clientCertificateProblem, inspectCertificate } from "./certificate";
+import { dnsNameProblem } from "../common/dns";
 import { bindingNameProblem, checkBindingName } from "./validate";
 import { checkCloudflareManagedClientCertificateContract, checkWorkerClientCertificateContract } from "./contract";
+import { declareWorkerMtlsTarget, type ProxiedZone } from "./zone-registry";
 import type { ClientCertificateIssuer, ClientCertificateMaterial } from "./types";
+
+/** Where Cloudflare states the rule {@link WORKERS_MTLS_PROXIED_ZONE_RULE}. */
+export const WORKERS_MTLS_DOCS_URL = "https://developers.cloudflare.com/workers/runtime-apis/bindings/mtls/";
+
+/** Cloudflare's rule, verbatim from {@link WORKERS_MTLS_DOCS_URL}. */
+export const WORKERS_MTLS_PROXIED_ZONE_RULE =
+  "Currently, mTLS for Workers cannot be used for requests made to a service that is a proxied zone on Cloudflare. If your Worker presents a client certificate to a service proxied by Cloudflare, Cloudflare will return a 520 error.";
+
+/** What works instead, named in every refusal. */
+export const WORKERS_MTLS_ALTERNATIVES =
+  "Use instead: (1) a Worker on the same account: a service binding ({ type: \"service\", service, entrypoint }) — no public hop, no certificate (examples/03-worker-api-shield); " +
+  "(2) an origin Cloudflare does not proxy (DNS-only record, or a partner's API): this mtls_certificate binding, with the server verifying the caller (examples/06-worker-mtls-origin); " +
+  "(3) devices, servers, nginx or curl calling the API Shield-protected hostname (examples/07-devices-api-shield). See docs/api-shield.md#workers-and-proxied-zones.";
+
+/** One hostname a Worker presents its client certificate to. */
+export interface WorkerMtlsTarget {
+  /** The hostname the Worker calls with `env.<binding>.fetch`. */
+  readonly hostname: string;
+  /**
+   * Whether Cloudflare proxies this hostname (orange cloud, a Tunnel, a Worker route, API Shield).
+   * Required: only you know it for a host outside this program. `true` is refused — Cloudflare
+   * answers 520. A host in a zone this program proxies is refused whatever you state.
+   */
+  readonly proxiedByCloudflare: boolean;
+}
+
+/** The refusal message for a Worker mTLS target Cloudflare proxies. */
+export function proxiedTargetProblem(hostname: string, why: string): string {
+  return `(${q(hostname)}) ${why}. Cloudflare: "${WORKERS_MTLS_PROXIED_ZONE_RULE}" (${WORKERS_MTLS_DOCS_URL}). ${WORKERS_MTLS_ALTERNATIVES}`;
+}
 
 /** The binding type of an mTLS certificate on a Worker (WorkersScript `bindings[].type`). */
 export const MTLS_CERTIFICATE_BINDING_TYPE = "mtls_certificate";
@@ -56,6 +89,13 @@ export interface WorkerClientCertificateArgs {
   /** Name shown in the Cloudflare dashboard. @default the component name */
   readonly displayName?: pulumi.Input<string>;
   /**
+   * The hostnames the Worker presents this certificate to, each with whether Cloudflare proxies
+   * it. At least one. A target in a zone this program proxies (an `ApiShieldMtls`, a
+   * `TunnelOrigin`, a `WorkerRoute` or a zone given to `declareProxiedZone`), or stated as
+   * proxied, is refused at construction: Cloudflare returns 520 for it.
+   */
+  readonly targets: readonly WorkerMtlsTarget[];
+  /**
    * Create the calling Worker too: these WorkersScript arguments, with the mTLS binding appended to
    * `bindings`. @default none — add {@link WorkerClientCertificate.binding} to your own WorkersScript
    */
@@ -69,6 +109,9 @@ export interface WorkerClientCertificateArgs {
  *
  * Workers have no `fetch(url, { cf: { clientCertificate } })` option; the only way a Worker
  * presents a client certificate is `env.<BINDING>.fetch(...)` on such a binding.
+ *
+ * Only for servers Cloudflare does **not** proxy: {@link WORKERS_MTLS_PROXIED_ZONE_RULE}. Every
+ * target is declared in `targets` and checked against the zones this program proxies.
  *
  * Children: the issuer's leaf resources (named `${name}-client` by the issuer),
  * `${name}-mtls` (`MtlsCertificate`), and `${name}-script` (`WorkersScript`) when `script` is given.
@@ -84,9 +127,17 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
   readonly certificatePem: pulumi.Output<string>;
   /** The Worker script, when `script` was given. */
   readonly script?: cloudflare.WorkersScript;
+  /** The declared target hostnames. */
+  readonly targets: readonly string[];
 
   constructor(name: string, args: WorkerClientCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
     validateWorkerClientCertificateArgs(name, args);
+    const c = argChecker("WorkerClientCertificate", name);
+    args.targets.forEach((t, i) => {
+      declareWorkerMtlsTarget(t.hostname, name, (zone: ProxiedZone) =>
+        c.fail(`targets[${i}].hostname`, proxiedTargetProblem(t.hostname, `is in zone ${q(zone.zoneName)}, which ${zone.by} puts behind Cloudflare's proxy in this program`)),
+      );
+    });
     super("edge-mtls:api-shield:WorkerClientCertificate", name, {}, opts);
     this.bindingName = args.bindingName;
 
@@ -137,7 +188,11 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
       this.script = new cloudflare.WorkersScript(`${name}-script`, { ...args.script, accountId: args.accountId, bindings }, { parent: this });
     }
 
-    this.registerOutputs({ certificateId: this.certificateId, binding: this.binding, certificatePem: this.certificatePem });
+    this.targets = args.targets.map((t) => t.hostname);
+    const topology: Topology = {
+      talksTo: args.targets.map((t) => ({ from: `Worker ${typeof args.script?.scriptName === "string" ? args.script.scriptName : name}`, to: t.hostname, label: `mTLS (${args.bindingName}), not proxied by Cloudflare` })),
+    };
+    this.registerOutputs({ topology, certificateId: this.certificateId, binding: this.binding, certificatePem: this.certificatePem, targets: this.targets });
   }
 }
 
@@ -146,6 +201,21 @@ export function validateWorkerClientCertificateArgs(name: string, args: WorkerCl
   checkWorkerClientCertificateContract(name, args);
   const c = argChecker("WorkerClientCertificate", name);
   checkBindingName("WorkerClientCertificate", name, args.bindingName);
+  c.check(
+    Array.isArray(args.targets) && args.targets.length > 0,
+    "targets",
+    `is missing or empty: list the hostnames the Worker presents this certificate to, each with proxiedByCloudflare (Cloudflare: "${WORKERS_MTLS_PROXIED_ZONE_RULE}")`,
+  );
+  for (const [i, t] of args.targets.entries()) {
+    const problem = typeof t?.hostname === "string" ? dnsNameProblem(t.hostname) : "must be a string";
+    if (problem) c.fail(`targets[${i}].hostname`, `(${q(t?.hostname)}) ${problem}`);
+    c.check(
+      typeof t.proxiedByCloudflare === "boolean",
+      `targets[${i}].proxiedByCloudflare`,
+      `(${q(t.proxiedByCloudflare)}) must be stated (true or false): whether Cloudflare proxies ${t.hostname} decides whether a Worker can present a client certificate to it`,
+    );
+    if (t.proxiedByCloudflare) c.fail(`targets[${i}].hostname`, proxiedTargetProblem(t.hostname, "is proxied by Cloudflare (proxiedByCloudflare: true)"));
+  }
   const given = [args.issuer !== undefined, args.certificate !== undefined].filter(Boolean).length;
   c.check(given === 1, "issuer/certificate", given === 0 ? "are both missing: give exactly one" : "are both given: give exactly one");
   if (args.issuer) {

@@ -26,6 +26,9 @@ import { buildIngressRules } from "./ingress";
 import { encodeTunnelToken } from "./token";
 import type { TunnelOriginArgs } from "./types";
 import { validateTunnelOriginArgs } from "./validate";
+import { argChecker, q } from "../common/errors";
+import { claimZonePhase, declareProxiedZone, proxiedHostnamesIn } from "../api-shield/zone-registry";
+import { rulesStringLiteral } from "../api-shield/expression";
 import { readinessAnnotations, renderCertificateSpec } from "../cert-manager/render";
 import { parseCertStatus, type CertStatusSummary, type CertificateStatusInput } from "../cert-manager/status";
 
@@ -59,6 +62,17 @@ export class TunnelOrigin extends pulumi.ComponentResource {
   constructor(name: string, args: TunnelOriginArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad argument leaves no half-built component behind.
     const v = validateTunnelOriginArgs(name, args);
+    const scope = args.sslModeStrictScope ?? "zone";
+    const c = argChecker("TunnelOrigin", name);
+    c.check(scope === "zone" || scope === "hostnames", "sslModeStrictScope", `(${q(scope)}) must be "zone" or "hostnames"`);
+    const owner = `TunnelOrigin ${q(name)}`;
+    const claimConfigPhase = (zoneId: string): void => {
+      const previous = claimZonePhase(zoneId, CONFIG_SETTINGS_PHASE, owner);
+      if (previous !== undefined) c.fail("sslModeStrictScope", `("hostnames") needs the zone's ${CONFIG_SETTINGS_PHASE} entry point ruleset, which ${previous} already manages in this program`);
+    };
+    if ((args.setSslModeStrict ?? false) && scope === "hostnames" && typeof args.zone.id === "string") claimConfigPhase(args.zone.id);
+    // Every tunnel hostname is a proxied CNAME: the zone is proxied (Workers cannot present client certificates to it).
+    declareProxiedZone(args.zone.name, owner, v.hostnames);
     super("edge-mtls:tunnel:TunnelOrigin", name, {}, opts);
     for (const w of v.warnings) void pulumi.log.warn(w, this);
     const parent = { parent: this };
@@ -160,8 +174,39 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       );
     }
 
-    if (args.setSslModeStrict ?? false) {
+    if ((args.setSslModeStrict ?? false) && scope === "zone") {
       new cloudflare.ZoneSetting(`${name}-ssl-mode`, { zoneId: args.zone.id, settingId: "ssl", value: "strict" }, parent);
+      // Logged once this component is registered (its URN is known in previews too), so components
+      // constructed after this one are listed as well.
+      this.urn.apply(() => {
+        void pulumi.log.warn(sslModeZoneWideWarning(name, args.zone.name, v.hostnames, proxiedHostnamesIn(args.zone.name)), this);
+      });
+    } else if (args.setSslModeStrict ?? false) {
+      const zoneId = pulumi.output(args.zone.id).apply((id) => {
+        claimConfigPhase(id);
+        return id;
+      });
+      new cloudflare.Ruleset(
+        `${name}-ssl-strict`,
+        {
+          zoneId,
+          kind: "zone",
+          phase: CONFIG_SETTINGS_PHASE,
+          name: `edge-mtls configuration rules for ${args.zone.name}`,
+          description: `Managed by edge-mtls TunnelOrigin ${name}: SSL/TLS mode Full (strict) for the tunnel's hostnames only.`,
+          rules: [
+            {
+              ref: `edge_mtls_${name.replace(/-/g, "_")}_ssl_strict`,
+              description: `edge-mtls ${name}: Full (strict) for ${v.hostnames.join(", ")}`,
+              expression: `(http.host in {${[...v.hostnames].sort().map(rulesStringLiteral).join(" ")}})`,
+              action: "set_config",
+              actionParameters: { ssl: "strict" },
+              enabled: true,
+            },
+          ],
+        },
+        parent,
+      );
     }
 
     // --- Kubernetes: token Secret, CA bundle, cloudflared Deployment and its PDB --------------------
@@ -254,6 +299,23 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       originTlsSecret: this.originTlsSecret,
     });
   }
+}
+
+/** The phase of Configuration Rules (https://developers.cloudflare.com/rules/configuration-rules/create-api/). */
+export const CONFIG_SETTINGS_PHASE = "http_config_settings";
+
+/**
+ * The warning for a zone-wide SSL mode: names every other hostname of the zone this program
+ * proxies, and the per-hostname alternative.
+ */
+export function sslModeZoneWideWarning(name: string, zoneName: string, own: readonly string[], known: readonly { hostname: string; by: string }[]): string {
+  const others = known.filter((k) => !own.includes(k.hostname)).map((k) => `${k.hostname} (${k.by})`);
+  return (
+    `TunnelOrigin ${q(name)}: setSslModeStrict sets the SSL/TLS mode of the whole zone ${zoneName} to Full (strict), not only ${own.join(", ")}: ` +
+    `it also applies to ${others.length ? others.join(", ") + " and " : ""}every other proxied hostname of the zone, including records this program does not manage; ` +
+    `an origin among them without a valid certificate for its name then answers 526. ` +
+    `To change only this tunnel's hostnames, give sslModeStrictScope: "hostnames" (a Configuration Rule, https://developers.cloudflare.com/rules/configuration-rules/).`
+  );
 }
 
 /** The diagram label of the origin a hostname's requests go to. */

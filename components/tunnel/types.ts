@@ -188,8 +188,21 @@ export interface TunnelOriginArgs {
    * certificate covers deeper names. @default "universal"
    */
   readonly edgeCertificate?: "universal" | "advanced";
-  /** Also set the zone's SSL/TLS mode to Full (strict) (`ZoneSetting` `ssl` = `strict`; zone-wide). @default false */
+  /**
+   * Also set the SSL/TLS mode to Full (strict). With `sslModeStrictScope: "zone"` this is the
+   * zone-wide `ZoneSetting` `ssl` = `strict`, which changes every other proxied hostname of the zone
+   * too (a warning lists the ones this program knows). @default false
+   */
   readonly setSslModeStrict?: boolean;
+  /**
+   * Where `setSslModeStrict` applies. `"zone"`: the zone setting (every hostname of the zone).
+   * `"hostnames"`: only this tunnel's hostnames, with a Configuration Rule (`http_config_settings`
+   * entry point ruleset, action `set_config`, `ssl: "strict"` —
+   * https://developers.cloudflare.com/rules/configuration-rules/); the zone's own mode is left as it is.
+   * The zone has one such entry point: only one component of the program may own it.
+   * @default "zone"
+   */
+  readonly sslModeStrictScope?: "zone" | "hostnames";
   /** Permit `http://` origins and `noTlsVerify` routes (each is then warned about). @default false */
   readonly allowInsecureOrigin?: boolean;
   /** Origin timeouts (seconds). @default see {@link OriginTimeouts} */

@@ -1,15 +1,26 @@
 /**
- * Seed 002: a caller Worker (sesh-tracker) calls an API (kush.observer, here api.example.com)
- * over mutual TLS. The API's zone blocks `/api/` unless the request carries a client
- * certificate that Cloudflare verified, that is not revoked, and that our CA issued. See README.md.
+ * Seed 002's goal — sesh-tracker must be the only caller of kush.observer's API — with what
+ * Cloudflare supports:
+ *
+ * - sesh-tracker's Worker → kush.observer's API Worker through a **service binding** to its
+ *   `SeshTrackerApi` entrypoint: no public hop, no certificate, and no other Worker can bind it
+ *   without access to the account.
+ * - Everyone else (sesh-tracker's servers, curl) reaches kush.observer's API on its public route,
+ *   where API Shield blocks /api without a client certificate from the integration CA, and the
+ *   API Worker lets only `sesh-tracker` in.
+ *
+ * Not the seed's design (the Worker presenting a client certificate to kush.observer): kush.observer
+ * is a proxied zone, and Cloudflare answers 520 to a Worker's client certificate there. See README.md.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiShieldCa, ApiShieldMtls, InternalCA, WorkerClientCertificate } from "edge-mtls";
+import { ApiShieldCa, ApiShieldMtls, InternalCA, WorkerRoute } from "edge-mtls";
 
 const CALLER = "sesh-tracker";
+/** The API Worker's entrypoint that only sesh-tracker's Worker is bound to. */
+const CALLER_ENTRYPOINT = "SeshTrackerApi";
 const workerSource = (file: string) => fs.readFileSync(path.join(__dirname, "worker", file), "utf8");
 
 export = async () => {
@@ -19,13 +30,11 @@ export = async () => {
   const zoneName = config.require("zoneName");
   const apiHostname = config.require("apiHostname");
 
-  // The integration CA (seed 002's "Kush-Sesh Integration CA", but 10 years, rotated leaves, key in state as a secret).
+  // The integration CA (seed 002's "Kush-Sesh Integration CA": 10 years, rotated leaves, key in state as a secret).
   const ca = new InternalCA("kush-sesh", { subject: { commonName: "Kush-Sesh Integration CA", organization: "example" } });
-
-  // Upload the CA to the account as the API Shield trust anchor (Enterprise "bring your own CA").
   const anchor = new ApiShieldCa("kush-sesh-anchor", { accountId, authority: ca, displayName: "Kush-Sesh Integration CA" });
 
-  // Server side: block /api/ on the API host unless verified ∧ ¬revoked ∧ issuer SKI = our CA.
+  // Public side: /api (the bare path too) requires a verified, unrevoked certificate from our CA.
   const shield = new ApiShieldMtls("api", {
     zoneId,
     zoneName,
@@ -34,29 +43,13 @@ export = async () => {
       {
         name: "api",
         hostnames: [apiHostname],
-        pathPrefixes: ["/api/"],
+        pathPrefixes: ["/api"],
         response: { statusCode: 403, contentType: "application/json", content: '{"error":"client certificate required","code":"MTLS_REQUIRED"}' },
       },
     ],
   });
 
-  // Client side: the caller Worker gets its certificate through an mtls_certificate binding (env.KUSH_API.fetch).
-  const caller = new WorkerClientCertificate(CALLER, {
-    accountId,
-    bindingName: "KUSH_API",
-    issuer: ca,
-    identity: CALLER,
-    uris: [`spiffe://example.com/${CALLER}`],
-    script: {
-      scriptName: CALLER,
-      content: workerSource("caller.js"),
-      mainModule: "caller.js",
-      compatibilityDate: "2025-01-01",
-      bindings: [{ type: "plain_text", name: "API_ORIGIN", text: `https://${apiHostname}` }],
-    },
-  });
-
-  // The API Worker behind the rule (defence in depth: it re-checks the issuer SKI and the caller CN).
+  // The API Worker, on a route whose host gets its proxied record (a route runs only on a proxied hostname).
   const api = new cloudflare.WorkersScript("kush-api", {
     accountId,
     scriptName: "kush-api",
@@ -68,14 +61,35 @@ export = async () => {
       { type: "plain_text", name: "ALLOWED_CALLERS", text: CALLER },
     ],
   });
-  new cloudflare.WorkersRoute("kush-api-route", { zoneId, pattern: `${apiHostname}/api/*`, script: api.scriptName });
+  const route = new WorkerRoute("kush-api", { zoneId, zoneName, pattern: `${apiHostname}/*`, script: api.scriptName });
+
+  // sesh-tracker's Worker calls the API Worker's SeshTrackerApi entrypoint through a service binding.
+  const caller = new cloudflare.WorkersScript(
+    CALLER,
+    {
+      accountId,
+      scriptName: CALLER,
+      content: workerSource("caller.js"),
+      mainModule: "caller.js",
+      compatibilityDate: "2025-01-01",
+      bindings: [{ type: "service", name: "KUSH_API", service: api.scriptName, entrypoint: CALLER_ENTRYPOINT }],
+    },
+    { dependsOn: [api] },
+  );
+
+  // sesh-tracker's servers (not its Worker) call the public API with curl/nginx and this certificate.
+  const servers = ca.issueClientCertificate(`${CALLER}-servers`, { identity: CALLER, uris: [`spiffe://example.com/${CALLER}`] });
 
   return {
     trustAnchorId: anchor.mtlsCertificateId,
     pinnedIssuerSki: anchor.issuerSki,
     ruleExpression: shield.expressions.apply((e) => e.api),
-    callerBinding: caller.binding,
-    callerCertificateId: caller.certificateId,
-    callerCertificatePem: caller.certificatePem,
+    rulesetImportCommand: shield.rulesetImportCommand,
+    apiRoute: route.hostname,
+    callerScript: caller.scriptName,
+    callerBinding: { type: "service", name: "KUSH_API", service: "kush-api", entrypoint: CALLER_ENTRYPOINT },
+    serverCallerCertificatePem: servers.certPem,
+    serverCallerPrivateKeyPem: pulumi.secret(servers.privateKeyPem),
+    caBundle: ca.trustBundle,
   };
 };

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
 import { runProgram, type PlanResult } from "../../engine";
 import { ApiShieldCa, ApiShieldMtls, cloudflareManagedCa } from "../../components/api-shield";
 import { makeTestPki, type TestPki } from "./fixtures";
@@ -24,12 +25,13 @@ function rules(plan: PlanResult): Rule[] {
 async function seedZone(): Promise<PlanResult> {
   return runProgram(() => {
     const ca = new ApiShieldCa("mesh-ca", { accountId: ACCOUNT, certificatePem: pki.caPem });
-    new ApiShieldMtls("kush", {
+    const shield = new ApiShieldMtls("kush", {
       zoneId: ZONE,
       zoneName: "kush.observer",
       trustAnchor: ca,
       protections: [{ name: "api", hostnames: ["kush.observer"] }],
     });
+    return { importCommand: shield.rulesetImportCommand };
   });
 }
 
@@ -39,6 +41,27 @@ describe("ApiShieldCa", () => {
     const cert = plan.find(MTLS_CERT, "mesh-ca-ca");
     expect(cert.inputs).toMatchObject({ accountId: ACCOUNT, ca: true, certificates: pki.caPem, name: "mesh-ca" });
     expect(cert.inputs.privateKey).toBeUndefined();
+  });
+});
+
+describe("ApiShieldCa with an explicit issuing CA (e.g. a client-only intermediate)", () => {
+  it("pins the SKI of the issuing CA it is given, below the uploaded CA", async () => {
+    const plan = await runProgram(() => ({ ski: new ApiShieldCa("ca", { accountId: ACCOUNT, certificatePem: pki.caPem, issuerCertificatePem: pki.intermediatePem }).issuerSki }));
+    expect(plan.outputs.ski).toBe(pki.intermediateSki);
+    expect(plan.find(MTLS_CERT, "ca-ca").inputs.certificates).toBe(pki.caPem);
+  });
+
+  it("takes an issuing CA with authority too, overriding the authority's issuer", async () => {
+    const plan = await runProgram(() => ({
+      ski: new ApiShieldCa("ca", { accountId: ACCOUNT, authority: { rootCertPem: pulumi.output(pki.caPem), issuerCertPem: pulumi.output(pki.caPem), issuerPrivateKeyPem: pulumi.output("unused"), trustBundle: pulumi.output(pki.caPem) }, issuerCertificatePem: pki.intermediatePem }).issuerSki,
+    }));
+    expect(plan.outputs.ski).toBe(pki.intermediateSki);
+  });
+
+  it("refuses an issuing CA that the uploaded CA did not sign (Cloudflare would refuse every certificate it issues)", async () => {
+    const other = await makeTestPki();
+    const run = runProgram(() => ({ ski: new ApiShieldCa("ca", { accountId: ACCOUNT, certificatePem: pki.caPem, issuerCertificatePem: other.intermediatePem }).issuerSki }));
+    await expect(run).rejects.toThrow(/ApiShieldCa "ca": issuerCertificatePem \(CN=edge-mtls test client-only issuer\) is neither the uploaded CA \(CN=edge-mtls test CA\) nor signed by it/);
   });
 });
 
@@ -52,7 +75,7 @@ describe("ApiShieldMtls", () => {
     const plan = await seedZone();
     expect(rules(plan)).toHaveLength(1);
     expect(rules(plan)[0]?.expression).toBe(
-      '(http.host in {"kush.observer"}) and (starts_with(lower(http.request.uri.path), "/api/")) and ' +
+      '(http.host in {"kush.observer"}) and (lower(http.request.uri.path) eq "/api" or starts_with(lower(http.request.uri.path), "/api/")) and ' +
         `(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked or cf.tls_client_auth.cert_issuer_ski ne "${pki.caSki}")`,
     );
   });
@@ -106,7 +129,9 @@ describe("ApiShieldMtls", () => {
     });
     expect(plan.all(RULESET)).toHaveLength(1);
     expect(rules(plan).map((r) => r.ref)).toEqual(["edge_mtls_orders", "edge_mtls_billing"]);
-    expect(rules(plan)[1]?.expression).toContain('(http.host in {"billing.example.com" "orders.example.com"}) and (starts_with(lower(http.request.uri.path), "/v2/"))');
+    expect(rules(plan)[1]?.expression).toContain(
+      '(http.host in {"billing.example.com" "orders.example.com"}) and (lower(http.request.uri.path) eq "/v2" or starts_with(lower(http.request.uri.path), "/v2/"))',
+    );
     expect(plan.all(ASSOCIATIONS)).toHaveLength(1);
     expect(plan.find(ASSOCIATIONS).inputs.hostnames).toEqual(["billing.example.com", "orders.example.com"]);
   });
@@ -135,8 +160,37 @@ describe("ApiShieldMtls", () => {
         return { error: (e as Error).message };
       }
     });
-    expect(plan.outputs.error).toMatch(/^ApiShieldMtls "billing": zoneName \("example.com"\) is already managed by ApiShieldMtls "orders"/);
+    expect(plan.outputs.error).toMatch(new RegExp(`^ApiShieldMtls "billing": zoneId \\("${ZONE}"\\) is already managed by ApiShieldMtls "orders"`));
     expect(plan.all(RULESET)).toHaveLength(1);
+  });
+
+  it("keys the one-ruleset-per-zone claim on the zone id: the same name in two zones (two accounts) is allowed", async () => {
+    const plan = await runProgram(() => {
+      const anchor = cloudflareManagedCa({ issuerSki: "AB" });
+      new ApiShieldMtls("a", { zoneId: ZONE, zoneName: "example.com", trustAnchor: anchor, protections: [{ name: "a", hostnames: ["a.example.com"] }] });
+      new ApiShieldMtls("b", { zoneId: "0".repeat(32), zoneName: "example.com", trustAnchor: anchor, protections: [{ name: "b", hostnames: ["b.example.com"] }] });
+    });
+    expect(plan.errors).toEqual([]);
+    expect(plan.all(RULESET).map((r) => r.inputs.zoneId).sort()).toEqual(["0".repeat(32), ZONE].sort());
+  });
+
+  it("refuses two ApiShieldMtls whose zone ids resolve to the same zone, even when given as Outputs", async () => {
+    const run = runProgram(() => {
+      const anchor = cloudflareManagedCa({ issuerSki: "AB" });
+      new ApiShieldMtls("a", { zoneId: pulumi.output(ZONE), zoneName: "example.com", trustAnchor: anchor, protections: [{ name: "a", hostnames: ["a.example.com"] }] });
+      new ApiShieldMtls("b", { zoneId: pulumi.output(ZONE), zoneName: "example.com", trustAnchor: anchor, protections: [{ name: "b", hostnames: ["b.example.com"] }] });
+    });
+    await expect(run).rejects.toThrow(/ApiShieldMtls "b": zoneId \("fedcba9876543210fedcba9876543210"\) is already managed by ApiShieldMtls "a"/);
+  });
+
+  it("gives the pulumi import command that adopts an existing custom-rules entry point as its -waf child", async () => {
+    const plan = await seedZone();
+    const component = plan.all().find((r) => r.type === "edge-mtls:api-shield:ApiShieldMtls");
+    expect(plan.outputs.importCommand).toBe(
+      `pulumi import cloudflare:index/ruleset:Ruleset kush-waf zones/${ZONE}/<RULESET_ID> --parent 'kush=${String(component?.urn)}' --generate-code=false`,
+    );
+    const ruleset = plan.find(RULESET, "kush-waf");
+    expect(ruleset.parent).toBe(component?.urn);
   });
 
   it("lets two programs (stacks) each manage the same zone name", async () => {

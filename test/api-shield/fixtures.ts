@@ -14,6 +14,10 @@ export interface TestPki {
   readonly leafPem: string;
   /** The leaf's PKCS#8 private key. */
   readonly leafKeyPem: string;
+  /** An intermediate CA (CA:TRUE) signed by the CA, e.g. a client-only issuer. */
+  readonly intermediatePem: string;
+  /** The intermediate's SKI, upper-case hex. */
+  readonly intermediateSki: string;
 }
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
@@ -53,6 +57,23 @@ export async function makeTestPki(): Promise<TestPki> {
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
+  const intKeys = await keyPair();
+  const intermediate = await x509.X509CertificateGenerator.create({
+    serialNumber: "03",
+    subject: "CN=edge-mtls test client-only issuer",
+    issuer: ca.subject,
+    notBefore: new Date("2025-01-01T00:00:00Z"),
+    notAfter: new Date("2034-01-01T00:00:00Z"),
+    signingKey: caKeys.privateKey,
+    publicKey: intKeys.publicKey,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(intKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
   const pkcs8 = await crypto.webcrypto.subtle.exportKey("pkcs8", leafKeys.privateKey);
   const caSki = (ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? "").toUpperCase();
   return {
@@ -60,5 +81,7 @@ export async function makeTestPki(): Promise<TestPki> {
     caSki,
     leafPem: leaf.toString("pem"),
     leafKeyPem: x509.PemConverter.encode(pkcs8, "PRIVATE KEY"),
+    intermediatePem: intermediate.toString("pem"),
+    intermediateSki: (intermediate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? "").toUpperCase(),
   };
 }

@@ -62,6 +62,15 @@ describe("ApiShieldMtls construction errors", () => {
     expect(zone([{ name: "api", hostnames: ["api.example.com"], pathPrefixes: ["api/"] }])).toThrow(/pathPrefixes\[0\] \("api\/"\) must start with "\/"/);
   });
 
+  it.each([
+    ["/api?x=1", /contains "\?": the query string is not part of http.request.uri.path/],
+    ["/api#top", /contains "#": a fragment is never sent/],
+    ["/api/*", /contains "\*": prefixes are literal, not globs/],
+    ["api", /must start with "\/" \(http.request.uri.path always does/],
+  ])("refuses the path prefix %j, which can never match http.request.uri.path", (prefix, message) => {
+    expect(zone([{ name: "api", hostnames: ["api.example.com"], pathPrefixes: [prefix] }])).toThrow(message);
+  });
+
   it("refuses a path prefix with whitespace, which no request path contains", () => {
     expect(zone([{ name: "api", hostnames: ["api.example.com"], pathPrefixes: ["/a b/"] }])).toThrow(/contains whitespace/);
   });
@@ -120,13 +129,13 @@ describe("WorkerClientCertificate construction errors", () => {
   const material = (): { certificatePem: string; privateKeyPem: string } => ({ certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem });
 
   it("refuses a binding name that is not a JavaScript identifier", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "api-mtls", certificate: material() })).toThrow(
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "api-mtls", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], certificate: material() })).toThrow(
       'WorkerClientCertificate "caller": bindingName ("api-mtls") must be a JavaScript identifier (letters, digits, _ and $, not starting with a digit), e.g. "API_MTLS"',
     );
   });
 
   it("refuses a binding name that starts with a digit", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "1CERT", certificate: material() })).toThrow(/bindingName \("1CERT"\)/);
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "1CERT", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], certificate: material() })).toThrow(/bindingName \("1CERT"\)/);
   });
 
   it("refuses a binding name already used by the script's other bindings", () => {
@@ -134,7 +143,7 @@ describe("WorkerClientCertificate construction errors", () => {
       () =>
         new WorkerClientCertificate("caller", {
           accountId: "0123456789abcdef0123456789abcdef",
-          bindingName: "API",
+          bindingName: "API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }],
           certificate: material(),
           script: { scriptName: "caller", content: "", bindings: [{ type: "plain_text", name: "API", text: "x" }] },
         }),
@@ -142,14 +151,14 @@ describe("WorkerClientCertificate construction errors", () => {
   });
 
   it("refuses a CA certificate as the Worker's client certificate", () => {
-    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", certificate: { certificatePem: pki.caPem, privateKeyPem: "k" } })).toThrow(
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], certificate: { certificatePem: pki.caPem, privateKeyPem: "k" } })).toThrow(
       /certificate\.certificatePem is a CA certificate/,
     );
   });
 
   it("refuses an issuer without an identity", () => {
     const issuer = { issueClientCertificate: () => ({ certPem: pulumi.output(""), privateKeyPem: pulumi.output("") }) };
-    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", issuer })).toThrow(/identity \(undefined\) is required with issuer/);
+    expect(() => new WorkerClientCertificate("caller", { accountId: "0123456789abcdef0123456789abcdef", bindingName: "API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], issuer })).toThrow(/identity \(undefined\) is required with issuer/);
   });
 
   it("mtlsCertificateBinding refuses a bad binding name too", () => {

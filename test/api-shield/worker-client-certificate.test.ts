@@ -33,7 +33,7 @@ async function seedPlan(): Promise<PlanResult> {
     new ApiShieldMtls("kush", { zoneId: ZONE, zoneName: "kush.observer", trustAnchor: anchor, protections: [{ name: "api", hostnames: ["kush.observer"] }] });
     const caller = new WorkerClientCertificate("sesh", {
       accountId: ACCOUNT,
-      bindingName: "KUSH_API",
+      bindingName: "KUSH_API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }],
       issuer: ca,
       identity: "sesh-tracker",
       script: { scriptName: "sesh-tracker", content: "export default {}", mainModule: "caller.js", compatibilityDate: "2025-01-01" },
@@ -103,7 +103,7 @@ describe("WorkerClientCertificate", () => {
   it("exposes the binding for a WorkersScript created elsewhere", async () => {
     let binding: unknown;
     const plan = await runProgram(async () => {
-      const caller = new WorkerClientCertificate("sesh", { accountId: ACCOUNT, bindingName: "KUSH_API", certificate: { certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem } });
+      const caller = new WorkerClientCertificate("sesh", { accountId: ACCOUNT, bindingName: "KUSH_API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], certificate: { certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem } });
       binding = await unwrap(caller.binding);
     });
     expect(binding).toEqual({ type: "mtls_certificate", name: "KUSH_API", certificateId: plan.find(MTLS_CERT, "sesh-mtls").id });
@@ -112,7 +112,7 @@ describe("WorkerClientCertificate", () => {
 
   it("wraps a given private key as a secret", async () => {
     const plan = await runProgram(() => {
-      new WorkerClientCertificate("sesh", { accountId: ACCOUNT, bindingName: "KUSH_API", certificate: { certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem } });
+      new WorkerClientCertificate("sesh", { accountId: ACCOUNT, bindingName: "KUSH_API", targets: [{ hostname: "api.partner.example", proxiedByCloudflare: false }], certificate: { certificatePem: pki.leafPem, privateKeyPem: pki.leafKeyPem } });
     });
     expect(plan.find(MTLS_CERT, "sesh-mtls").isSecret("privateKey")).toBe(true);
   });

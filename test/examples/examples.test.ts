@@ -190,13 +190,13 @@ describe("example 02: nginx gateway → Traefik mesh over mTLS (seed 001)", () =
   });
 });
 
-describe("example 03: Worker → API Shield (seed 002)", () => {
+describe("example 03: sesh-tracker → kush.observer's API through a service binding; API Shield for everyone else (seed 002)", () => {
   let plan: PlanResult;
   beforeAll(async () => {
     plan = await planOf("03-worker-api-shield");
   });
 
-  it("the WAF rule blocks /api/ unless verified, not revoked and issued by our CA (SKI pinned)", () => {
+  it("the WAF rule blocks /api and /api/... unless verified, not revoked and issued by our CA (SKI pinned)", () => {
     const root = plan.find("tls:index/selfSignedCert:SelfSignedCert", "kush-sesh-root-cert");
     const ext = new x509.X509Certificate(String(root.outputs.certPem)).getExtension(x509.SubjectKeyIdentifierExtension);
     const ski = ext?.keyId.toUpperCase();
@@ -207,7 +207,7 @@ describe("example 03: Worker → API Shield (seed 002)", () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]?.action).toBe("block");
     expect(rules[0]?.expression).toBe(
-      `(http.host in {"api.example.com"}) and (starts_with(lower(http.request.uri.path), "/api/")) and ` +
+      `(http.host in {"api.example.com"}) and (lower(http.request.uri.path) eq "/api" or starts_with(lower(http.request.uri.path), "/api/")) and ` +
         `(not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked or cf.tls_client_auth.cert_issuer_ski ne "${ski}")`,
     );
     expect(plan.outputs.pinnedIssuerSki).toBe(ski);
@@ -221,31 +221,88 @@ describe("example 03: Worker → API Shield (seed 002)", () => {
     expect(assoc.dependencies).toContain(plan.find("cloudflare:index/ruleset:Ruleset", "api-waf").urn);
   });
 
-  it("the caller Worker runs worker/caller.js with an mtls_certificate binding to its uploaded client certificate", () => {
-    const upload = plan.find("cloudflare:index/mtlsCertificate:MtlsCertificate", "sesh-tracker-mtls");
-    expect(upload.inputs.ca).toBe(false);
-    expect(upload.isSecret("privateKey")).toBe(true);
-    const script = plan.find("cloudflare:index/workersScript:WorkersScript", "sesh-tracker-script");
+  it("sesh-tracker's Worker runs worker/caller.js with a service binding to the API Worker's SeshTrackerApi entrypoint, and no client certificate", () => {
+    const script = plan.find("cloudflare:index/workersScript:WorkersScript", "sesh-tracker");
     const source = fs.readFileSync(path.join(EXAMPLES_DIR, "03-worker-api-shield/worker/caller.js"), "utf8");
     expect(script.inputs).toMatchObject({ scriptName: "sesh-tracker", mainModule: "caller.js", content: source });
-    expect(script.inputs.bindings).toContainEqual({ type: "mtls_certificate", name: "KUSH_API", certificateId: upload.id });
-    expect(plan.outputs.callerBinding).toEqual({ type: "mtls_certificate", name: "KUSH_API", certificateId: upload.id });
-    // The Worker uses the binding's fetch, not the non-existent cf.clientCertificate option.
+    expect(script.inputs.bindings).toEqual([{ type: "service", name: "KUSH_API", service: "kush-api", entrypoint: "SeshTrackerApi" }]);
+    expect(plan.all("cloudflare:index/mtlsCertificate:MtlsCertificate").filter((r) => r.inputs.ca === false)).toEqual([]);
     const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
     expect(code).toMatch(/env\.KUSH_API\.fetch\(/);
     expect(code).not.toMatch(/clientCertificate/);
+    const server = fs.readFileSync(path.join(EXAMPLES_DIR, "03-worker-api-shield/worker/server.js"), "utf8");
+    expect(server).toMatch(/export class SeshTrackerApi extends WorkerEntrypoint/);
   });
 
-  it("the client certificate is CN=sesh-tracker, issued by the integration CA", () => {
-    const leaf = new X509Certificate(String(plan.outputs.callerCertificatePem));
-    expect(leaf.subject).toContain("CN=sesh-tracker");
-    expect(leaf.issuer).toContain("CN=Kush-Sesh Integration CA");
-  });
-
-  it("the API Worker runs worker/server.js with the same pinned SKI", () => {
+  it("the API Worker runs worker/server.js with the same pinned SKI, on a route whose host has a proxied record", () => {
     const api = plan.find("cloudflare:index/workersScript:WorkersScript", "kush-api");
     expect(api.inputs.bindings).toContainEqual({ type: "plain_text", name: "TRUSTED_ISSUER_SKI", text: plan.outputs.pinnedIssuerSki });
-    expect(plan.find("cloudflare:index/workersRoute:WorkersRoute", "kush-api-route").inputs).toMatchObject({ pattern: "api.example.com/api/*", script: "kush-api" });
+    expect(api.inputs.bindings).toContainEqual({ type: "plain_text", name: "ALLOWED_CALLERS", text: "sesh-tracker" });
+    const dns = plan.find("cloudflare:index/dnsRecord:DnsRecord", "kush-api-dns");
+    expect(dns.inputs).toMatchObject({ name: "api.example.com", type: "AAAA", content: "100::", proxied: true });
+    const route = plan.find("cloudflare:index/workersRoute:WorkersRoute", "kush-api-route");
+    expect(route.inputs).toMatchObject({ pattern: "api.example.com/*", script: "kush-api" });
+    expect(route.dependencies).toContain(dns.urn);
+  });
+
+  it("sesh-tracker's servers get a client certificate CN=sesh-tracker from the integration CA, its key only as a secret", () => {
+    const leaf = new X509Certificate(String(plan.outputs.serverCallerCertificatePem));
+    expect(leaf.subject).toContain("CN=sesh-tracker");
+    expect(leaf.issuer).toContain("CN=Kush-Sesh Integration CA");
+    expect(plan.secretOutputs).toContain("serverCallerPrivateKeyPem");
+  });
+
+  it("the README says why the seed's direct approach fails (520) and quotes Cloudflare's rule", () => {
+    const readme = fs.readFileSync(path.join(EXAMPLES_DIR, "03-worker-api-shield/README.md"), "utf8");
+    expect(readme).toContain("If your Worker presents a client certificate to a service proxied by Cloudflare, Cloudflare will return a 520 error.");
+    expect(readme).toContain("https://developers.cloudflare.com/workers/runtime-apis/bindings/mtls/");
+  });
+});
+
+describe("example 06: a Worker → an origin Cloudflare does not proxy, over mTLS (seed 002, pattern 2)", () => {
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await planOf("06-worker-mtls-origin");
+  });
+
+  it("the Worker has an mtls_certificate binding to its uploaded InternalCA client certificate, declared for a non-proxied target", () => {
+    const upload = plan.find("cloudflare:index/mtlsCertificate:MtlsCertificate", "partner-caller-mtls");
+    expect(upload.inputs.ca).toBe(false);
+    expect(upload.isSecret("privateKey")).toBe(true);
+    const script = plan.find("cloudflare:index/workersScript:WorkersScript", "partner-caller-script");
+    expect(script.inputs.bindings).toContainEqual({ type: "mtls_certificate", name: "ORIGIN_MTLS", certificateId: upload.id });
+    expect(script.inputs.bindings).toContainEqual({ type: "plain_text", name: "ORIGIN_URL", text: "https://orders-mtls.partner.example" });
+    expect(plan.outputs.callerTargets).toEqual(["orders-mtls.partner.example"]);
+  });
+
+  it("publishes the origin DNS-only and gives the origin its server certificate and the CA bundle to verify callers with", () => {
+    expect(plan.find("cloudflare:index/dnsRecord:DnsRecord", "orders-origin").inputs).toMatchObject({ name: "orders-mtls.partner.example", proxied: false });
+    const server = new X509Certificate(String(plan.outputs.originCertificatePem));
+    expect(server.subjectAltName).toContain("DNS:orders-mtls.partner.example");
+    const caller = new X509Certificate(String(plan.outputs.callerCertificatePem).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)?.[0] ?? "");
+    expect(caller.subject).toContain("CN=partner-caller");
+    expect(caller.verify(new X509Certificate(String(plan.outputs.originTrustPem)).publicKey)).toBe(true);
+    expect(plan.secretOutputs).toContain("originPrivateKeyPem");
+  });
+});
+
+describe("example 07: devices, servers, nginx and curl → an API Shield–protected hostname (seed 002, pattern 3)", () => {
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await planOf("07-devices-api-shield");
+  });
+
+  it("protects the whole host: the rule has no path condition", () => {
+    expect(String(plan.outputs.ruleExpression)).toBe(
+      `(http.host in {"telemetry.example.com"}) and (not cf.tls_client_auth.cert_verified or cf.tls_client_auth.cert_revoked or cf.tls_client_auth.cert_issuer_ski ne "${String(plan.outputs.pinnedIssuerSki)}")`,
+    );
+  });
+
+  it("issues one client certificate per device from the device CA, keys only as a secret", () => {
+    const certs = plan.outputs.deviceCertificates as Record<string, string>;
+    expect(Object.keys(certs).sort()).toEqual(["gateway-nginx", "sensor-001"]);
+    for (const [d, pem] of Object.entries(certs)) expect(new X509Certificate(pem).subject).toContain(`CN=${d}`);
+    expect(plan.secretOutputs).toContain("devicePrivateKeys");
   });
 });
 

@@ -12,6 +12,22 @@ const ROOT = path.resolve(__dirname, "../..");
 const base = { environment: "dev", certManager: { acmeEmail: "ops@example.com", acmeServer: "letsencrypt-staging" } };
 
 describe("validateStackConfig", () => {
+  const cf = { accountId: "0".repeat(32), zoneId: "1".repeat(32), zone: "example.com" };
+
+  it("refuses a Worker calling the API Shield zone (apiShield.callerWorker), quoting Cloudflare's 520 rule and naming the alternatives", () => {
+    const { problems } = validateStackConfig({ ...base, cloudflare: { ...cf, apiShield: { hostnames: ["api.example.com"], callerWorker: { scriptName: "partner-caller", bindingName: "API_MTLS" } } } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.key).toBe("edge-mtls:cloudflare.apiShield.callerWorker");
+    expect(problems[0]?.problem).toContain("If your Worker presents a client certificate to a service proxied by Cloudflare, Cloudflare will return a 520 error.");
+    expect(problems[0]?.problem).toMatch(/service binding/);
+    expect(problems[0]?.problem).toMatch(/cloudflare\.mtlsWorkers/);
+  });
+
+  it("requires every mtlsWorkers target to state whether Cloudflare proxies it", () => {
+    const { problems } = validateStackConfig({ ...base, cloudflare: { ...cf, mtlsWorkers: [{ scriptName: "partner-caller", bindingName: "P", targets: [{ hostname: "api.partner.example" }] }] } });
+    expect(problems.map((p) => p.key)).toEqual(["edge-mtls:cloudflare.mtlsWorkers.0.targets.0.proxiedByCloudflare"]);
+  });
+
   it("accepts the minimal dev config and fills defaults", () => {
     const { config, problems } = validateStackConfig(base);
     expect(problems).toEqual([]);

@@ -159,7 +159,7 @@ describe("prod: issuers per purpose", () => {
   };
   const expression = () => (plan("prod").find("cloudflare:index/ruleset:Ruleset").inputs.rules as { expression: string }[])[0]?.expression ?? "";
 
-  it("pins API Shield to the edge-clients intermediate, which signs the Worker's client certificate", () => {
+  it("pins API Shield to the edge-clients intermediate, which also signs the partner-caller Worker's client certificate", () => {
     const edge = ski("prod-mesh-intermediate-cert");
     expect(expression()).toContain(`cf.tls_client_auth.cert_issuer_ski ne "${edge}"`);
     expect(akiOf("prod-mesh-prod-partner-caller-client-cert")).toBe(edge);
@@ -171,6 +171,23 @@ describe("prod: issuers per purpose", () => {
     expect(server).not.toBe(pinned);
     expect(expression()).not.toContain(server);
     expect([ski("prod-mesh-mesh-servers-ca-0-cert"), ski("prod-mesh-mesh-servers-ca-1-cert")]).toContain(server);
+  });
+});
+
+describe.each(["staging", "prod"] as const)("%s partner-caller Worker (within Cloudflare's Workers mTLS rule)", (stack) => {
+  it("presents its certificate only to the partner's API, which Cloudflare does not proxy, never to the stack's own proxied zone", () => {
+    const p = plan(stack);
+    const workers = p.outputs.mtlsWorkers as Record<string, { targets: string[]; binding: { type: string; name: string } }>;
+    expect(Object.keys(workers)).toEqual(["partner-caller"]);
+    const zone = stack === "prod" ? "example.com" : "staging.example.com";
+    for (const t of workers["partner-caller"]?.targets ?? []) expect(t === zone || t.endsWith(`.${zone}`), t).toBe(false);
+    expect(workers["partner-caller"]?.binding).toMatchObject({ type: "mtls_certificate", name: "PARTNER_MTLS" });
+    expect(p.find("cloudflare:index/mtlsCertificate:MtlsCertificate", `${stack}-partner-caller-mtls`).inputs.ca).toBe(false);
+  });
+
+  it("protects the API Shield hostnames (bare /api too) for devices and servers", () => {
+    const expr = (plan(stack).find("cloudflare:index/ruleset:Ruleset").inputs.rules as { expression: string }[])[0]?.expression ?? "";
+    expect(expr).toContain('lower(http.request.uri.path) eq "/api" or starts_with(lower(http.request.uri.path), "/api/")');
   });
 });
 

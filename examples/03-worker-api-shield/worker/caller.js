@@ -1,30 +1,24 @@
 /**
- * The calling Worker (seed 002's sesh-tracker): calls the protected API over mTLS.
+ * sesh-tracker's Worker (seed 002's caller). It calls kush.observer's API through a **service
+ * binding** to the API Worker's `SeshTrackerApi` entrypoint: a direct Worker-to-Worker call on
+ * the same account, with no public hop and no certificate
+ * (https://developers.cloudflare.com/workers/runtime-apis/bindings/service-bindings/).
  *
- * Workers have no `fetch(url, { cf: { clientCertificate: { certificateId } } })` option — that
- * code in the seed silently sends no certificate. A Worker presents a client certificate only
- * through an mTLS certificate binding: `env.<BINDING>.fetch(...)` is the standard fetch that
- * always presents the bound certificate
+ * Not `env.KUSH_API.fetch` on an mtls_certificate binding to https://kush.observer: kush.observer is
+ * a proxied zone (API Shield runs there), and "Currently, mTLS for Workers cannot be used for
+ * requests made to a service that is a proxied zone on Cloudflare. If your Worker presents a
+ * client certificate to a service proxied by Cloudflare, Cloudflare will return a 520 error."
  * (https://developers.cloudflare.com/workers/runtime-apis/bindings/mtls/).
  *
- * Bindings (created by WorkerClientCertificate in ../index.ts):
- *   KUSH_API  mtls_certificate  the caller's client certificate, issued by InternalCA
- *   API_ORIGIN plain_text       e.g. "https://kush.observer"
+ * Bindings (../index.ts):
+ *   KUSH_API  service  kush-api, entrypoint SeshTrackerApi
  */
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname !== "/test/mtls-connection") return new Response("not found", { status: 404 });
-
-    // The certificate is presented during the TLS handshake with the API's zone; the WAF rule
-    // there blocks /api/ requests whose certificate is missing, unverified, revoked or not ours.
-    const response = await env.KUSH_API.fetch(`${env.API_ORIGIN}/api/health`, {
-      headers: { accept: "application/json" },
-    });
-    return Response.json({
-      ok: response.ok,
-      status: response.status,
-      body: await response.text(),
-    }, { status: response.ok ? 200 : 502 });
+    if (url.pathname !== "/test/kush-health") return new Response("not found", { status: 404 });
+    // The host is not looked up: a service binding always delivers to the bound Worker.
+    const response = await env.KUSH_API.fetch("https://kush.observer/api/health", { headers: { accept: "application/json" } });
+    return Response.json({ status: response.status, body: await response.json() }, { status: response.ok ? 200 : 502 });
   },
 };
