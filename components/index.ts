@@ -11,7 +11,7 @@
  */
 
 // Errors users catch.
-export { EdgeMtlsArgumentError, StackConfigError, StackFileError } from "./common/errors";
+export { EdgeMtlsArgumentError, StackConfigError, StackFileError, type ConfigProblem } from "./common/errors";
 export type { Duration } from "./common/duration";
 
 // Internal CA.
@@ -19,7 +19,7 @@ export { InternalCA, trustBundle, type InternalCAArgs, type IntermediateArgs } f
 export { IssuedCertificate } from "./internal-ca/issued-certificate";
 export { tlsSecret, caBundleSecret, caBundleConfigMap, type KubernetesTarget } from "./internal-ca/kubernetes";
 export { KEY_ALGORITHMS } from "./internal-ca/profile";
-export type { KeyAlgorithm, CaSubject, CertificateAuthority, LeafCommonArgs, ServerCertificateArgs, ClientCertificateArgs } from "./internal-ca/types";
+export type { KeyAlgorithm, CaSubject, CertificateAuthority, IssuingCa, IssuerPurpose, ServerIssuingCa, ClientIssuingCa, LeafCommonArgs, ServerCertificateArgs, ClientCertificateArgs } from "./internal-ca/types";
 
 // cert-manager.
 export { CertManagerIssuer, type ManagedCertificate } from "./cert-manager/cert-manager-issuer";
@@ -76,6 +76,7 @@ export {
   CloudflareManagedClientCertificate,
   mtlsCertificateBinding,
   WORKERS_MTLS_PROXIED_ZONE_RULE,
+  WORKERS_MTLS_DOCS_URL,
   type WorkerMtlsTarget,
   type WorkerClientCertificateArgs,
   type CloudflareManagedClientCertificateArgs,

@@ -7,6 +7,7 @@
  * @module edge-mtls/engine
  */
 export { runProgram, runStack, PlanResult, type RunOptions, type StackRunOptions, type RecordedResource, type Op } from "./run";
+export type { SimulatedProvider, CreateContext, CreateResult } from "./providers/types";
 export { readStackConfig, readYamlFile, toRuntimeConfig, securePlaceholder, type StackConfig } from "./config";
 export { unwrap, isSecretOutput } from "./outputs";
 export { renderPlan, renderPlanMarkdown, redact, REDACTED } from "./render";

@@ -18,6 +18,7 @@ export const PLAN_MARKER = ".edge-mtls-plan.json";
 
 /** Why the plan directory cannot be written (a person's mistake, not a crash). */
 export class PlanOutputError extends Error {
+  /** Always `PlanOutputError`. */
   override readonly name = "PlanOutputError";
 }
 

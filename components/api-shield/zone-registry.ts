@@ -30,6 +30,7 @@ interface WorkerTarget {
 
 /** A zone the program puts behind Cloudflare's proxy, and who does. */
 export interface ProxiedZone {
+  /** The zone's name, e.g. `example.com`. */
   readonly zoneName: string;
   /** e.g. `ApiShieldMtls "api"`. */
   readonly by: string;

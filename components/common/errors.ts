@@ -72,10 +72,12 @@ export interface ConfigProblem {
  * the stack file, the key, and what is expected, one per line.
  */
 export class StackConfigError extends Error {
+  /** Always `StackConfigError`. */
   override readonly name = "StackConfigError";
   constructor(
     /** The stack file, e.g. `Pulumi.dev.yaml`. */
     readonly file: string,
+    /** Every problem found, one per key. */
     readonly problems: readonly ConfigProblem[],
   ) {
     super(problems.map((p) => `${file}: ${p.key}: ${p.problem}`).join("\n"));
@@ -89,6 +91,7 @@ export class StackConfigError extends Error {
  * (excessive `*alias` expansion) all end here.
  */
 export class StackFileError extends Error {
+  /** Always `StackFileError`. */
   override readonly name = "StackFileError";
   constructor(
     /** The file, as given. */

@@ -173,7 +173,14 @@ export class InternalCA extends pulumi.ComponentResource implements CertificateA
    * The issuing CA of each purpose. Without `intermediate` all three are the root. Pin the one
    * that signs only what a trust decision should accept (e.g. API Shield: `edgeClients`).
    */
-  readonly issuers: { readonly meshServers: ServerIssuingCa; readonly meshClients: ClientIssuingCa; readonly edgeClients: ClientIssuingCa };
+  readonly issuers: {
+    /** Signs the mesh's server certificates (rotates itself with an intermediate). */
+    readonly meshServers: ServerIssuingCa;
+    /** Signs the mesh's client certificates (rotates itself with an intermediate). */
+    readonly meshClients: ClientIssuingCa;
+    /** Signs client certificates for Cloudflare's edge (API Shield, Workers); does not rotate. */
+    readonly edgeClients: ClientIssuingCa;
+  };
   /** The last moment the root (or a non-rotating issuer) can sign a full-length leaf (RFC 3339): rotate the CA before it. */
   readonly lastFullLengthLeafAt: pulumi.Output<string>;
   /** From when every run warns about the end of life (RFC 3339): `lastFullLengthLeafAt − endOfLifeWarning`. */

@@ -86,10 +86,12 @@ export interface IssuingCa extends CertificateAuthority {
 
 /** An {@link IssuingCa} that signs server certificates. */
 export interface ServerIssuingCa extends IssuingCa {
+  /** Issues a server certificate `<ca name>-<name>` from this issuer (see `InternalCA.issueServerCertificate`). */
   issueServerCertificate(name: string, args: ServerCertificateArgs): import("./issued-certificate").IssuedCertificate;
 }
 
 /** An {@link IssuingCa} that signs client certificates. */
 export interface ClientIssuingCa extends IssuingCa {
+  /** Issues a client certificate `<ca name>-<name>` from this issuer (see `InternalCA.issueClientCertificate`). */
   issueClientCertificate(name: string, args: ClientCertificateArgs): import("./issued-certificate").IssuedCertificate;
 }

@@ -1,7 +1,10 @@
 /** What a simulated provider sees when asked to create a resource. */
 export interface CreateContext {
+  /** The resource type token, e.g. `tls:index/privateKey:PrivateKey`. */
   readonly type: string;
+  /** The resource's logical name. */
   readonly name: string;
+  /** The resource's URN. */
   readonly urn: string;
   /** The engine's clock (validity periods, `readyForRenewal`). */
   readonly now: Date;
@@ -9,7 +12,9 @@ export interface CreateContext {
 
 /** What a simulated provider returns: the resource id and its full output state. */
 export interface CreateResult {
+  /** The resource id, in the real provider's shape. */
   readonly id: string;
+  /** Every output property, inputs included. */
   readonly outputs: Record<string, unknown>;
   /** Output property names the provider itself marks secret (beyond the SDK's additionalSecretOutputs). */
   readonly secretOutputs?: readonly string[];

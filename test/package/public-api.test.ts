@@ -35,6 +35,7 @@ describe("the public API", () => {
       "TlsOptionRegistry",
       "TraefikInstall",
       "TunnelOrigin",
+      "WORKERS_MTLS_DOCS_URL",
       "WORKERS_MTLS_PROXIED_ZONE_RULE",
       "WorkerClientCertificate",
       "WorkerRoute",
