@@ -161,7 +161,7 @@ interface RunSinks {
 const liveRuns = new Map<object, RunSinks>();
 const finishedRuns = new WeakSet<object>();
 let routerInstalled = false;
-const originalConsole = { warn: console.warn, error: console.error };
+const routes: { warn?: (...args: unknown[]) => void; error?: (...args: unknown[]) => void } = {};
 
 function currentRun(): { store: object | undefined; sinks: RunSinks | undefined; finished: boolean } {
   const store = state.getLocalStore();
@@ -179,24 +179,34 @@ function onUnhandledRejection(reason: unknown): void {
   if (process.listenerCount("unhandledRejection") === 1) throw reason;
 }
 
-/** Installs, once per process, the console and rejection routing that runs rely on. */
+/**
+ * Installs the console and rejection routing that runs rely on: the rejection listener once per
+ * process; the console routes whenever `console.warn`/`console.error` are not ours (someone,
+ * e.g. a test's spy, replaced them since), wrapping whatever is there now, so that output
+ * outside a run still reaches it.
+ */
 function installRouter(): void {
-  if (routerInstalled) return;
-  routerInstalled = true;
-  process.on("unhandledRejection", onUnhandledRejection);
-  const route = (kind: "warn" | "error") => (...args: unknown[]): void => {
-    const run = currentRun();
-    if (run.sinks) {
-      const msg = args.map(String).join(" ");
-      if (kind === "warn") run.sinks.warnings.push(msg.replace(/^warning: \[runtime\] /, ""));
-      else run.sinks.errors.push(msg.replace(/^error: \[runtime\] /, ""));
-      return;
-    }
-    if (run.finished) return;
-    originalConsole[kind].apply(console, args);
-  };
-  console.warn = route("warn");
-  console.error = route("error");
+  if (!routerInstalled) {
+    routerInstalled = true;
+    process.on("unhandledRejection", onUnhandledRejection);
+  }
+  for (const kind of ["warn", "error"] as const) {
+    if (console[kind] === routes[kind]) continue;
+    const fallthrough = console[kind].bind(console);
+    const routed = (...args: unknown[]): void => {
+      const run = currentRun();
+      if (run.sinks) {
+        const msg = args.map(String).join(" ");
+        if (kind === "warn") run.sinks.warnings.push(msg.replace(/^warning: \[runtime\] /, ""));
+        else run.sinks.errors.push(msg.replace(/^error: \[runtime\] /, ""));
+        return;
+      }
+      if (run.finished) return;
+      fallthrough(...args);
+    };
+    routes[kind] = routed;
+    console[kind] = routed;
+  }
 }
 
 /**

@@ -237,7 +237,7 @@ export function checkIssuerContract(name: unknown, args: unknown): void {
   for (const key of ["allowProductionAcme", "waitForReady"] as const) requireOptionalBoolean(c, key, args[key]);
   const install = args.install;
   if (install !== undefined && typeof install !== "boolean") {
-    requireObject(c, "install", install, 'or true, e.g. { version: "v1.19.4" }');
+    requireObject(c, "install", install, 'or true, e.g. { version: "v1.21.1" }');
     requireString(c, "install.version", install.version, true);
     requireString(c, "install.releaseName", install.releaseName, true);
     if (install.values !== undefined && !isPlainObject(install.values)) c.fail("install.values", `is ${typeName(install.values)}; give chart values as an object`);

@@ -195,8 +195,8 @@ const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d
 /** Why `v` is not an exact chart version (SemVer 2, optional `v`), or undefined. Ranges are refused: the library pins. */
 export function chartVersionProblem(v: string): string | undefined {
   if (SEMVER.test(v)) return undefined;
-  if (/[~^*xX<>=|]| - /.test(v)) return "is a version range; pin an exact chart version (SemVer, e.g. \"41.5.0\") so that an upgrade is a deliberate change";
-  return "is not a SemVer chart version (e.g. \"41.5.0\" or \"v1.19.4\")";
+  if (/[~^*xX<>=|]| - /.test(v)) return "is a version range; pin an exact chart version (SemVer, e.g. \"41.3.0\") so that an upgrade is a deliberate change";
+  return "is not a SemVer chart version (e.g. \"41.3.0\" or \"v1.21.1\")";
 }
 
 const QUANTITY = /^([+-]?[0-9]+(\.[0-9]*)?|[+-]?\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][-+]?[0-9]+)?$/;

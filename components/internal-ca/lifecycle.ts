@@ -115,7 +115,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export function caRotationProcedure(caName: string): string {
   return (
     `three \`pulumi up\` runs (docs/internal-ca.md#ca-rotation): 1. add a new InternalCA ("${caName}-v2") and list its rootCertPem in this CA's extraTrustedCaPems; ` +
-    `2. issue the leaves from "${caName}-v2" (its extraTrustedCaPems: this root) and set protect: false here; 3. remove this CA`
+    `2. issue the leaves with the new CA "${caName}-v2" (its extraTrustedCaPems: this root) and set protect: false here; 3. remove this CA`
   );
 }
 

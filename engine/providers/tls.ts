@@ -410,6 +410,16 @@ function serialNumber(): string {
   return b.toString("hex");
 }
 
+/**
+ * A certificate time as Go's crypto/x509 writes it (RFC 5280 §4.1.2.5): UTCTime for 1950–2049,
+ * GeneralizedTime otherwise. @peculiar/asn1-x509's `Time` switches to GeneralizedTime only after
+ * 2049 and would write a pre-1950 date (an overflowed validity) as a two-digit-year UTCTime that
+ * OpenSSL refuses; its `Time` takes the CHOICE explicitly when given `{ generalTime }`.
+ */
+function asn1Time(d: Date): Date {
+  return d.getUTCFullYear() < 1950 ? ({ generalTime: d } as unknown as Date) : d;
+}
+
 function validity(inputs: Record<string, unknown>, now: Date): { notBefore: Date; notAfter: Date; hours: number; early: number } {
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const hours = num(inputs.validityPeriodHours, 0);
@@ -469,8 +479,8 @@ async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateCont
     serialNumber: serialNumber(),
     subject: name,
     issuer: name,
-    notBefore: v.notBefore,
-    notAfter: v.notAfter,
+    notBefore: asn1Time(v.notBefore),
+    notAfter: asn1Time(v.notAfter),
     signingAlgorithm: info.signing,
     publicKey: keys.publicKey,
     signingKey: keys.privateKey,
@@ -522,8 +532,8 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
     serialNumber: serialNumber(),
     subject: csr.subjectName,
     issuer: ca.subjectName,
-    notBefore: v.notBefore,
-    notAfter: v.notAfter,
+    notBefore: asn1Time(v.notBefore),
+    notAfter: asn1Time(v.notAfter),
     signingAlgorithm: caInfo.signing,
     publicKey: csr.publicKey,
     signingKey: caKeys.privateKey,

@@ -298,3 +298,44 @@ describe("using the installed package", () => {
     expect(vitest.stdout).toMatch(/Tests\s+2 passed \(2\)/);
   }, 300_000);
 });
+
+/**
+ * The same tarball in a project already on a NEWER @pulumi/pulumi than the one this repository
+ * pins: npm must satisfy the library's peer range (and the provider SDKs' own dependency on
+ * @pulumi/pulumi) with the project's copy, never nest a second SDK. The newer SDK and its
+ * dependency closure are not in the cache `npm ci` filled, so this install may fetch them from
+ * the npm registry (`--prefer-offline`: cached packages are taken from the cache).
+ */
+describe("installing it into a project already on a newer @pulumi/pulumi", () => {
+  let newer: string;
+  let app2: string;
+  let install2: Run;
+
+  beforeAll(async () => {
+    const pinned = repoPkg.devDependencies["@pulumi/pulumi"] ?? "";
+    const view = await run("npm", ["view", `@pulumi/pulumi@>${pinned} <4`, "version", "--json"], tmp);
+    if (view.code !== 0) throw new Error(`npm view failed:\n${view.stderr}`);
+    const versions = ([] as string[]).concat(JSON.parse(view.stdout) as string | string[]).filter((v) => !v.includes("-"));
+    const last = versions[versions.length - 1];
+    if (!last) throw new Error(`the registry lists no @pulumi/pulumi release newer than ${pinned}`);
+    newer = last;
+    app2 = path.join(tmp, "app-newer-sdk");
+    write(path.join(app2, "package.json"), JSON.stringify({ name: "consumer-newer", version: "1.0.0", private: true, dependencies: { "@pulumi/pulumi": newer } }, null, 2));
+    install2 = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, ...PEERS], app2);
+    if (install2.code !== 0) throw new Error(`npm install failed:\n${install2.stdout}\n${install2.stderr}`);
+  }, 600_000);
+
+  it("keeps a single @pulumi/pulumi, the project's newer one", async () => {
+    expect(newer).not.toBe(repoPkg.devDependencies["@pulumi/pulumi"]);
+    const q = await run("npm", ["query", '[name="@pulumi/pulumi"]'], app2);
+    expect(q.code).toBe(0);
+    const nodes = JSON.parse(q.stdout) as Array<{ location: string; version: string }>;
+    expect(nodes.map((n) => `${n.location}@${n.version}`)).toEqual([`node_modules/@pulumi/pulumi@${newer}`]);
+    const ls = await run("npm", ["ls", "--all"], app2);
+    expect(ls.code, ls.stderr).toBe(0);
+  }, 120_000);
+
+  it.skipIf(nodeMajor < 22)("prints no EBADENGINE warning on Node 22 or later", () => {
+    expect(`${install2.stdout}\n${install2.stderr}`).not.toMatch(/EBADENGINE/);
+  });
+});

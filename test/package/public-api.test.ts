@@ -63,10 +63,14 @@ describe("the public API", () => {
 
   it("exports exactly the documented values from edge-mtls/engine", () => {
     expect(Object.keys(engine).sort()).toEqual([
+      "PLAN_MARKER",
+      "PlanOutputError",
       "PlanResult",
       "REDACTED",
       "isSecretOutput",
+      "planOutputProblem",
       "readStackConfig",
+      "readYamlFile",
       "redact",
       "renderPlan",
       "renderPlanMarkdown",
@@ -75,6 +79,7 @@ describe("the public API", () => {
       "securePlaceholder",
       "toRuntimeConfig",
       "unwrap",
+      "writePlanDirectory",
     ]);
   });
 });

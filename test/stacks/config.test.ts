@@ -107,7 +107,7 @@ describe("validateStackConfig", () => {
 
   it("rejects an intermediate validity that is not a duration, and an unknown intermediate key", () => {
     const { problems } = validateStackConfig({ ...base, internalCa: { intermediate: { validity: "soon", rotate: true } } });
-    expect(problems.map((p) => p.key).sort()).toEqual(["edge-mtls:internalCa.intermediate", "edge-mtls:internalCa.intermediate.validity"].sort());
+    expect(problems.map((p) => p.key).sort()).toEqual(["edge-mtls:internalCa.intermediate.rotate", "edge-mtls:internalCa.intermediate.validity"].sort());
   });
 
   it("rejects an invalid ACME e-mail", () => {

@@ -173,7 +173,8 @@ export const REQUEST_MAPPINGS: Readonly<Record<string, RequestMapping>> = {
       compatibilityFlags: { json: "compatibility_flags" },
       bindings: {
         json: "bindings",
-        list: { name: { json: "name" }, type: { json: "type" }, text: { json: "text" }, certificateId: { json: "certificate_id" }, namespaceId: { json: "namespace_id" }, json: { json: "json" } },
+        // Service bindings: `service`, `entrypoint`, `environment` (workers_script/model.go, the same json tags as the provider's other service-binding models).
+        list: { name: { json: "name" }, type: { json: "type" }, text: { json: "text" }, certificateId: { json: "certificate_id" }, namespaceId: { json: "namespace_id" }, json: { json: "json" }, service: { json: "service" }, entrypoint: { json: "entrypoint" }, environment: { json: "environment" } },
       },
     },
   },

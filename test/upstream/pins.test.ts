@@ -70,10 +70,10 @@ describe("docs/pins.md", () => {
     expect(doc).toContain(`\`${pin}\``);
   });
 
-  it("states the version of every pinned Pulumi provider package", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  it("states the CI pin and the peer range users get of every Pulumi package", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
     for (const name of ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/cloudflare", "@pulumi/tls", "@pulumi/random"]) {
-      expect(doc, name).toContain(`\`${name}\` | \`${pkg.dependencies[name] ?? "?"}\``);
+      expect(doc, name).toContain(`\`${name}\` | \`${pkg.devDependencies[name] ?? "?"}\` (CI); peer range \`${pkg.peerDependencies[name] ?? "?"}\``);
     }
   });
 });
