@@ -23,19 +23,9 @@ export type IngressRouteSpec = IIngressRoute["spec"];
 export type MiddlewareSpec = IMiddleware["spec"];
 export type ServersTransportSpec = IServersTransport["spec"];
 
-import {
-  AEAD_TLS12_CIPHER_SUITES,
-  DEFAULT_TLS12_CIPHER_SUITES,
-  TRAEFIK_API_VERSION,
-  TRAEFIK_CA_SECRET_KEY,
-  isAeadCipherSuite,
-  opensslCipherNames,
-  traefikTlsVersion,
-  type AeadCipherSuite,
-  type TlsPolicy,
-  type TlsVersion,
-} from "./tls-policy";
+import { traefikTlsVersion, type TlsPolicy } from "./tls-policy";
 
+// The TLS vocabulary lives in tls-policy.ts (no @kubernetes-models types); re-exported for the spec builders' callers.
 export {
   AEAD_TLS12_CIPHER_SUITES,
   DEFAULT_TLS12_CIPHER_SUITES,
@@ -47,7 +37,7 @@ export {
   type AeadCipherSuite,
   type TlsPolicy,
   type TlsVersion,
-};
+} from "./tls-policy";
 
 /**
  * The TLSOption spec for an mTLS route: client certificates required and verified
