@@ -1,13 +1,24 @@
 /**
  * The benchmark's program: one shared InternalCA, one TraefikInstall and `n` MtlsServices
- * with two named callers each — a fleet as stacks/main.ts builds it from config.
+ * called by two workloads, "gateway" and "batch" — a fleet as stacks/main.ts builds it.
+ *
+ * - `identities` (the recommended design, docs/traefik-mtls.md): the two callers are shared
+ *   `WorkloadIdentity`s, listed by every service and by the TraefikInstall's entrypoint.
+ * - `clients` (the shorthand, the "before" design): every service mints its own CA and client
+ *   certificate per caller (`clients: [{ name }]`).
  */
-import { InternalCA, MtlsService, TraefikInstall } from "../components";
+import { InternalCA, MtlsService, TraefikInstall, WorkloadIdentity } from "../components";
 
-export function fleet(n: number): () => Record<string, unknown> {
+/** How the fleet's services name their callers. */
+export type FleetCallers = "identities" | "clients";
+
+export const FLEET_CALLERS: readonly FleetCallers[] = ["identities", "clients"];
+
+export function fleet(n: number, callers: FleetCallers = "identities"): () => Record<string, unknown> {
   return () => {
     const ca = new InternalCA("fleet-mesh", { subject: { commonName: "fleet Root CA", organization: "bench" } });
-    const traefik = new TraefikInstall("traefik", { namespace: "traefik" });
+    const ids = callers === "identities" ? [new WorkloadIdentity("gateway"), new WorkloadIdentity("batch")] : [];
+    const traefik = new TraefikInstall("traefik", { namespace: "traefik", ...(callers === "identities" ? { mtlsEntrypoint: { identities: ids } } : {}) });
     const hostnames: string[] = [];
     for (let i = 0; i < n; i++) {
       const name = `svc${String(i).padStart(4, "0")}`;
@@ -20,7 +31,7 @@ export function fleet(n: number): () => Record<string, unknown> {
           ca,
           service: { namespace: "apps", name, port: 8080 },
           hostnames: [host],
-          clients: [{ name: "gateway" }, { name: "batch" }],
+          ...(callers === "identities" ? { identities: ids } : { clients: [{ name: "gateway" }, { name: "batch" }] }),
         },
         { dependsOn: [traefik] },
       );

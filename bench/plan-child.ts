@@ -1,20 +1,33 @@
 /**
  * One measured plan, in its own process (the parent reads CPU and peak RSS of this process
- * alone). `engine`: the fleet program through the offline engine (runProgram), then the
- * renderer. `floor`: the same resource types, names, parents and inputs registered with the
- * raw Pulumi SDK under `pulumi.runtime.setMocks` — no components' code, no crypto.
+ * alone).
  *
- *   tsx bench/plan-child.ts engine <n> [--shape <file>]
- *   tsx bench/plan-child.ts floor <n> --shape <file>
+ * - `engine`: the fleet program (bench/fleet.ts) through the offline engine (runProgram), then
+ *   the renderer.
+ * - `floor`: the same resources — types, names, parents and inputs, recorded from the engine's
+ *   own run at N = 2 and replayed per service — registered with the raw Pulumi SDK under
+ *   `pulumi.runtime.setMocks`, each custom resource through its provider SDK's own class
+ *   (`tls.PrivateKey`, `k8s.core.v1.Secret`, `k8s.apiextensions.CustomResource`, …): what a
+ *   program registering the same resource types with the raw SDK runs. No component code, no
+ *   crypto. Same stack-trace settings as the engine uses during a run.
+ * - `floor-generic`: as `floor`, but every custom resource as one generic
+ *   `class Raw extends pulumi.CustomResource` with only the recorded inputs (no provider
+ *   class, no output properties) — less SDK work per resource than the real types cost.
+ *
+ *   tsx bench/plan-child.ts engine <n> [--callers identities|clients] [--shape <file>]
+ *   tsx bench/plan-child.ts floor|floor-generic <n> --shape <file>
  *
  * Prints one JSON line: { mode, n, resources, programMs, renderMs, cpuMs, maxRssMb, wallMs }.
+ * BENCH_SOURCE_MAPS=1 runs either with source-mapped stack traces (the setting's cost).
  */
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../engine/run";
+import * as k8s from "@pulumi/kubernetes";
+import * as tls from "@pulumi/tls";
+import { applyRunStackTraceSettings, runProgram } from "../engine/run";
 import { renderPlan } from "../engine/render";
-import { fleet } from "./fleet";
+import { fleet, FLEET_CALLERS, type FleetCallers } from "./fleet";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 
@@ -44,8 +57,9 @@ function arg(flag: string): string | undefined {
 
 async function engine(n: number): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const limit = process.env.BENCH_STACK_LIMIT === undefined ? undefined : Number(process.env.BENCH_STACK_LIMIT);
-  const plan = await runProgram(fleet(n), { now: NOW, stack: "bench", project: "bench", ...(limit === undefined ? {} : { stackTraceLimit: limit }) });
+  const callers = (arg("--callers") ?? "identities") as FleetCallers;
+  if (!FLEET_CALLERS.includes(callers)) throw new Error(`--callers must be one of ${FLEET_CALLERS.join(", ")}`);
+  const plan = await runProgram(fleet(n, callers), { now: NOW, stack: "bench", project: "bench", sourceMappedStackTraces: SOURCE_MAPS });
   const t1 = performance.now();
   const files = renderPlan(plan);
   const t2 = performance.now();
@@ -73,7 +87,30 @@ async function engine(n: number): Promise<Record<string, unknown>> {
   return { resources: plan.resources.length, programMs: t1 - t0, renderMs: t2 - t1, files: files.size };
 }
 
-async function floor(n: number): Promise<Record<string, unknown>> {
+const SOURCE_MAPS = process.env.BENCH_SOURCE_MAPS === "1";
+
+type Ctor = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The provider SDK class that registers a resource type, as a raw-SDK program would use it. */
+function sdkClass(type: string): Ctor {
+  const byType: Record<string, Ctor> = {
+    "tls:index/privateKey:PrivateKey": tls.PrivateKey as unknown as Ctor,
+    "tls:index/selfSignedCert:SelfSignedCert": tls.SelfSignedCert as unknown as Ctor,
+    "tls:index/certRequest:CertRequest": tls.CertRequest as unknown as Ctor,
+    "tls:index/locallySignedCert:LocallySignedCert": tls.LocallySignedCert as unknown as Ctor,
+    "kubernetes:core/v1:Secret": k8s.core.v1.Secret as unknown as Ctor,
+    "kubernetes:core/v1:ConfigMap": k8s.core.v1.ConfigMap as unknown as Ctor,
+    "kubernetes:core/v1:Namespace": k8s.core.v1.Namespace as unknown as Ctor,
+    "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release as unknown as Ctor,
+  };
+  const known = byType[type];
+  if (known) return known;
+  // Custom resources of CRDs (Traefik's IngressRoute, Middleware, TLSOption): the type token is `kubernetes:<apiVersion>:<kind>`.
+  if (type.startsWith("kubernetes:") && type.includes(".")) return k8s.apiextensions.CustomResource as unknown as Ctor;
+  throw new Error(`bench floor: no provider SDK class for ${type}; add it to sdkClass()`);
+}
+
+async function floor(n: number, generic: boolean): Promise<Record<string, unknown>> {
   const shapeFile = arg("--shape");
   if (!shapeFile) throw new Error("floor needs --shape");
   const shape = JSON.parse(fs.readFileSync(shapeFile, "utf8")) as Shape;
@@ -91,14 +128,15 @@ async function floor(n: number): Promise<Record<string, unknown>> {
     "bench",
     false,
   );
-  // The engine lowers Error.stackTraceLimit for a run; the floor runs with the same setting.
-  const limit = Number(process.env.BENCH_FLOOR_STACK_LIMIT ?? "NaN");
-  const saved = Error.stackTraceLimit;
-  if (Number.isFinite(limit)) Error.stackTraceLimit = limit;
+  // The floor runs under the stack-trace settings the engine applies during a run.
+  const restore = applyRunStackTraceSettings({ sourceMappedStackTraces: SOURCE_MAPS });
   const t0 = performance.now();
   class Raw extends pulumi.CustomResource {}
-  const make = (e: ShapeEntry, name: string, inputs: Record<string, unknown>, parent: pulumi.Resource | undefined): pulumi.Resource =>
-    e.custom ? new Raw(e.type, name, inputs, { parent }) : new pulumi.ComponentResource(e.type, name, {}, { parent });
+  const make = (e: ShapeEntry, name: string, inputs: Record<string, unknown>, parent: pulumi.Resource | undefined): pulumi.Resource => {
+    if (!e.custom) return new pulumi.ComponentResource(e.type, name, {}, { parent });
+    if (generic) return new Raw(e.type, name, inputs, { parent });
+    return new (sdkClass(e.type))(name, inputs, { parent });
+  };
   await pulumi.runtime.runInPulumiStack(async () => {
     const fixed: pulumi.Resource[] = [];
     for (const e of shape.fixed) fixed.push(make(e, e.name, e.inputs, e.parent >= 0 ? fixed[e.parent] : undefined));
@@ -118,7 +156,7 @@ async function floor(n: number): Promise<Record<string, unknown>> {
   await new Promise((r) => setImmediate(r));
   await rt.waitForRPCs?.();
   const t1 = performance.now();
-  Error.stackTraceLimit = saved;
+  restore();
   return { resources: shape.fixed.length + n * shape.perService.length + 1, programMs: t1 - t0, renderMs: 0, mocked: count };
 }
 
@@ -126,8 +164,8 @@ async function main(): Promise<void> {
   const mode = process.argv[2];
   const n = Number(process.argv[3]);
   const start = performance.now();
-  const r = mode === "engine" ? await engine(n) : mode === "floor" ? await floor(n) : undefined;
-  if (!r) throw new Error(`mode must be engine or floor, got ${String(mode)}`);
+  const r = mode === "engine" ? await engine(n) : mode === "floor" ? await floor(n, false) : mode === "floor-generic" ? await floor(n, true) : undefined;
+  if (!r) throw new Error(`mode must be engine, floor or floor-generic, got ${String(mode)}`);
   const u = process.resourceUsage();
   const out = { mode, n, ...r, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, maxRssMb: u.maxRSS / 1024, wallMs: performance.now() + performance.timeOrigin - Number(process.env.BENCH_SPAWNED_AT ?? performance.timeOrigin + start) };
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -43,6 +43,18 @@ export interface RunOptions {
    */
   readonly stackTraceLimit?: number;
   /**
+   * Format stack traces through source maps while the program runs. The Pulumi SDK reads
+   * `new Error().stack` of every resource with no frame limit (`Resource.callsites`, for its
+   * source position) and of every output promise; under a TypeScript loader (tsx, ts-node) Node
+   * maps each frame through the program's source maps, the largest single cost of a plan at
+   * fleet scale. With `false` the run formats frames as V8 does by default (positions in the
+   * loaded JavaScript) and restores the previous formatting after the run, so an error that
+   * reaches the caller is formatted through source maps when its stack is first read after the
+   * run; source maps of modules loaded during the run are still recorded.
+   * @default false
+   */
+  readonly sourceMappedStackTraces?: boolean;
+  /**
    * Runs the program inside the Pulumi stack and resolves to its outputs, in place of the
    * engine's own `runInPulumiStack(program)`. Pass the Pulumi SDK's language host
    * (`@pulumi/pulumi/cmd/run`'s `run`, which registers ts-node and loads `main` itself) to
@@ -54,6 +66,42 @@ export interface RunOptions {
 
 /** Default `RunOptions.stackTraceLimit`. */
 export const RUN_STACK_TRACE_LIMIT = 3;
+
+type PrepareStackTrace = ErrorConstructor["prepareStackTrace"];
+
+/**
+ * V8's own stack formatting (Node's `defaultPrepareStackTrace`): the error's `toString()`,
+ * then one `    at <call site>` line per frame. Installed as `Error.prepareStackTrace` it takes
+ * precedence over Node's source-mapped formatting.
+ */
+export const plainStackTrace: NonNullable<PrepareStackTrace> = (error, frames) => {
+  let head: string;
+  try {
+    head = Error.prototype.toString.call(error);
+  } catch {
+    head = "<error>";
+  }
+  return frames.length === 0 ? head : `${head}\n    at ${frames.join("\n    at ")}`;
+};
+
+/**
+ * Applies a run's stack-trace settings (`stackTraceLimit`, `sourceMappedStackTraces`) and
+ * returns the function that restores what was there before. The benchmark's raw-SDK floor runs
+ * under the same settings.
+ */
+export function applyRunStackTraceSettings(options: Pick<RunOptions, "stackTraceLimit" | "sourceMappedStackTraces"> = {}): () => void {
+  const previousLimit = Error.stackTraceLimit;
+  const hadOwnPrepare = Object.prototype.hasOwnProperty.call(Error, "prepareStackTrace");
+  const previousPrepare = Error.prepareStackTrace;
+  Error.stackTraceLimit = options.stackTraceLimit ?? RUN_STACK_TRACE_LIMIT;
+  if (options.sourceMappedStackTraces !== true) Error.prepareStackTrace = plainStackTrace;
+  return () => {
+    Error.stackTraceLimit = previousLimit;
+    if (options.sourceMappedStackTraces === true) return;
+    if (hadOwnPrepare) Error.prepareStackTrace = previousPrepare;
+    else delete (Error as { prepareStackTrace?: PrepareStackTrace }).prepareStackTrace;
+  };
+}
 
 /** The outcome of one offline run. */
 export class PlanResult {
@@ -249,8 +297,7 @@ async function runIsolated(program: () => unknown, options: RunOptions): Promise
   } satisfies RuntimeStore);
 
   const previousClock = setClock(() => now);
-  const previousStackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = options.stackTraceLimit ?? RUN_STACK_TRACE_LIMIT;
+  const restoreStackTraces = applyRunStackTraceSettings(options);
   const unhandled: unknown[] = [];
   // A rejected Output that only reaches a resource option (e.g. a replacementTrigger) leaves
   // the run waiting forever; the first unhandled rejection of this run therefore fails it at once.
@@ -292,7 +339,7 @@ async function runIsolated(program: () => unknown, options: RunOptions): Promise
     liveRuns.delete(store);
     finishedRuns.add(store);
     setClock(previousClock);
-    Error.stackTraceLimit = previousStackTraceLimit;
+    restoreStackTraces();
   }
 }
 
