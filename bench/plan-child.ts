@@ -89,24 +89,25 @@ async function engine(n: number): Promise<Record<string, unknown>> {
 
 const SOURCE_MAPS = process.env.BENCH_SOURCE_MAPS === "1";
 
-type Ctor = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+/** A provider SDK resource class; the recorded inputs are passed as they were registered. */
+type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** The provider SDK class that registers a resource type, as a raw-SDK program would use it. */
 function sdkClass(type: string): Ctor {
   const byType: Record<string, Ctor> = {
-    "tls:index/privateKey:PrivateKey": tls.PrivateKey as unknown as Ctor,
-    "tls:index/selfSignedCert:SelfSignedCert": tls.SelfSignedCert as unknown as Ctor,
-    "tls:index/certRequest:CertRequest": tls.CertRequest as unknown as Ctor,
-    "tls:index/locallySignedCert:LocallySignedCert": tls.LocallySignedCert as unknown as Ctor,
-    "kubernetes:core/v1:Secret": k8s.core.v1.Secret as unknown as Ctor,
-    "kubernetes:core/v1:ConfigMap": k8s.core.v1.ConfigMap as unknown as Ctor,
-    "kubernetes:core/v1:Namespace": k8s.core.v1.Namespace as unknown as Ctor,
-    "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release as unknown as Ctor,
+    "tls:index/privateKey:PrivateKey": tls.PrivateKey,
+    "tls:index/selfSignedCert:SelfSignedCert": tls.SelfSignedCert,
+    "tls:index/certRequest:CertRequest": tls.CertRequest,
+    "tls:index/locallySignedCert:LocallySignedCert": tls.LocallySignedCert,
+    "kubernetes:core/v1:Secret": k8s.core.v1.Secret,
+    "kubernetes:core/v1:ConfigMap": k8s.core.v1.ConfigMap,
+    "kubernetes:core/v1:Namespace": k8s.core.v1.Namespace,
+    "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release,
   };
   const known = byType[type];
   if (known) return known;
   // Custom resources of CRDs (Traefik's IngressRoute, Middleware, TLSOption): the type token is `kubernetes:<apiVersion>:<kind>`.
-  if (type.startsWith("kubernetes:") && type.includes(".")) return k8s.apiextensions.CustomResource as unknown as Ctor;
+  if (type.startsWith("kubernetes:") && type.includes(".")) return k8s.apiextensions.CustomResource;
   throw new Error(`bench floor: no provider SDK class for ${type}; add it to sdkClass()`);
 }
 
@@ -135,7 +136,7 @@ async function floor(n: number, generic: boolean): Promise<Record<string, unknow
   const make = (e: ShapeEntry, name: string, inputs: Record<string, unknown>, parent: pulumi.Resource | undefined): pulumi.Resource => {
     if (!e.custom) return new pulumi.ComponentResource(e.type, name, {}, { parent });
     if (generic) return new Raw(e.type, name, inputs, { parent });
-    return new (sdkClass(e.type))(name, inputs, { parent });
+    return new (sdkClass(e.type))(name, inputs as never, { parent });
   };
   await pulumi.runtime.runInPulumiStack(async () => {
     const fixed: pulumi.Resource[] = [];

@@ -18,6 +18,7 @@ import { promisify } from "node:util";
 import { PROFILES, handshakes, mint, tmpDir, type HandshakeResult, type MintedChain } from "./handshake";
 import { summarise } from "./profile";
 import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
+import { FLEET_CALLERS, type FleetCallers } from "./fleet";
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
@@ -28,8 +29,7 @@ function flag(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const quick = process.argv.includes("--quick");
-const sizes = (flag("--sizes") ?? (quick ? "2,4" : "10,100,300")).split(",").map(Number);
-const optionalLarge = quick || flag("--sizes") ? undefined : 1000;
+const sizes = (flag("--sizes") ?? (quick ? "2,4" : "10,100,300,1000")).split(",").map(Number);
 const budgetS = Number(flag("--budget") ?? (quick ? "300" : "540"));
 const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
 const handshakeSeconds = quick ? 1 : 4;
@@ -37,8 +37,10 @@ const repsFlag = flag("--reps");
 const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
 
+type PlanMode = "engine" | "floor" | "floor-generic";
+
 interface PlanSample {
-  mode: "engine" | "floor";
+  mode: PlanMode;
   n: number;
   resources: number;
   programMs: number;
@@ -61,10 +63,19 @@ async function child(script: string, args: string[], env: Record<string, string>
   return stdout.trim().split("\n").pop() ?? "";
 }
 
-async function plan(mode: "engine" | "floor", n: number, shape: string, nodeFlags: string[] = []): Promise<PlanSample> {
+interface PlanRun {
+  readonly callers: FleetCallers;
+  /** The floor's recorded shape of this fleet. */
+  readonly shape: string;
+  /** Source-mapped stack traces (BENCH_SOURCE_MAPS=1) instead of the engine's run setting. */
+  readonly sourceMaps?: boolean;
+  readonly nodeFlags?: string[];
+}
+
+async function plan(mode: PlanMode, n: number, run: PlanRun): Promise<PlanSample> {
   const t0 = performance.now();
-  const env: Record<string, string> = mode === "floor" ? { BENCH_FLOOR_STACK_LIMIT: String(RUN_STACK_TRACE_LIMIT) } : {};
-  const line = await child("plan-child.ts", mode === "engine" ? [mode, String(n)] : [mode, String(n), "--shape", shape], env, nodeFlags);
+  const args = mode === "engine" ? [mode, String(n), "--callers", run.callers] : [mode, String(n), "--shape", run.shape];
+  const line = await child("plan-child.ts", args, run.sourceMaps ? { BENCH_SOURCE_MAPS: "1" } : {}, run.nodeFlags ?? []);
   const s = JSON.parse(line) as PlanSample;
   s.wallMs = performance.now() - t0;
   return s;
@@ -84,16 +95,40 @@ interface PlanRow {
   n: number;
   reps: number;
   engine: PlanSample;
+  /** The target's floor: the provider SDKs' own resource classes. */
   floor: PlanSample;
+  /** The generic-class floor (less SDK work per resource); absent where it did not run. */
+  generic?: PlanSample;
 }
 
+interface Shape {
+  fixed: Array<{ type: string; custom: boolean }>;
+  perService: Array<{ type: string; custom: boolean }>;
+}
+
+const medianSample = (xs: PlanSample[]): PlanSample => ({
+  ...(xs[0] as PlanSample),
+  programMs: median(xs.map((x) => x.programMs)),
+  renderMs: median(xs.map((x) => x.renderMs)),
+  cpuMs: median(xs.map((x) => x.cpuMs)),
+  maxRssMb: median(xs.map((x) => x.maxRssMb)),
+  wallMs: median(xs.map((x) => x.wallMs)),
+});
+
 async function main(): Promise<void> {
-  log(`work dir ${work}; sizes ${sizes.join(", ")}${optionalLarge ? ` (+${optionalLarge} if it fits)` : ""}; budget ${budgetS}s`);
+  log(`work dir ${work}; sizes ${sizes.join(", ")}; budget ${budgetS}s`);
   const load = os.loadavg();
-  const shape = path.join(work, "shape.json");
-  // The floor replays the engine's own resources (types, names, parents, inputs) of one service.
-  await child("plan-child.ts", ["engine", "2", "--shape", shape]);
-  const shapeJson = JSON.parse(fs.readFileSync(shape, "utf8")) as { fixed: Array<{ type: string }>; perService: Array<{ type: string }> };
+  // The floors replay the engine's own resources (types, names, parents, inputs) of one service, per fleet design.
+  const runs: Record<FleetCallers, PlanRun> = {
+    identities: { callers: "identities", shape: path.join(work, "shape-identities.json") },
+    clients: { callers: "clients", shape: path.join(work, "shape-clients.json") },
+  };
+  const shapes = {} as Record<FleetCallers, Shape>;
+  for (const c of FLEET_CALLERS) {
+    await child("plan-child.ts", ["engine", "2", "--callers", c, "--shape", runs[c].shape]);
+    shapes[c] = JSON.parse(fs.readFileSync(runs[c].shape, "utf8")) as Shape;
+  }
+  const shapeJson = shapes.identities;
   const perServiceTypes = new Map<string, number>();
   for (const e of shapeJson.perService) perServiceTypes.set(e.type, (perServiceTypes.get(e.type) ?? 0) + 1);
 
@@ -107,48 +142,51 @@ async function main(): Promise<void> {
     ratio: number;
   }>;
 
-  // 2. Plan scaling, engine and floor alternating.
+  // 2. Plan scaling of the identities fleet: engine, floor and generic floor, order rotating per repetition.
   const rows: PlanRow[] = [];
-  const runSize = async (n: number, reps: number): Promise<void> => {
-    const e: PlanSample[] = [];
-    const f: PlanSample[] = [];
+  const runSize = async (n: number, reps: number, withGeneric: boolean): Promise<void> => {
+    const got: Record<PlanMode, PlanSample[]> = { engine: [], floor: [], "floor-generic": [] };
+    const modes: PlanMode[] = withGeneric ? ["engine", "floor", "floor-generic"] : ["engine", "floor"];
     for (let r = 0; r < reps; r++) {
-      // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
-      if (r % 2 === 0) {
-        e.push(await plan("engine", n, shape));
-        f.push(await plan("floor", n, shape));
-      } else {
-        f.push(await plan("floor", n, shape));
-        e.push(await plan("engine", n, shape));
-      }
-      log(`N=${n} rep ${r + 1}: engine ${f1((e.at(-1)?.wallMs ?? 0) / 1000)}s, floor ${f1((f.at(-1)?.wallMs ?? 0) / 1000)}s`);
+      // Rotate the order, so that none always runs on a warmer (or busier) machine.
+      const order = r % 2 === 0 ? modes : [...modes].reverse();
+      for (const m of order) got[m].push(await plan(m, n, runs.identities));
+      log(`N=${n} rep ${r + 1}: ${modes.map((m) => `${m} ${f1((got[m].at(-1)?.wallMs ?? 0) / 1000)}s`).join(", ")}`);
     }
-    const med = (xs: PlanSample[]): PlanSample => ({
-      ...(xs[0] as PlanSample),
-      programMs: median(xs.map((x) => x.programMs)),
-      renderMs: median(xs.map((x) => x.renderMs)),
-      cpuMs: median(xs.map((x) => x.cpuMs)),
-      maxRssMb: median(xs.map((x) => x.maxRssMb)),
-      wallMs: median(xs.map((x) => x.wallMs)),
-    });
-    rows.push({ n, reps, engine: med(e), floor: med(f) });
+    rows.push({ n, reps, engine: medianSample(got.engine), floor: medianSample(got.floor), ...(withGeneric ? { generic: medianSample(got["floor-generic"]) } : {}) });
   };
-  for (const n of sizes) await runSize(n, repsFlag ? Number(repsFlag) : quick ? 1 : n <= 100 ? 3 : 1);
-  const largest = rows.at(-1);
-  let skippedLarge = "";
-  if (optionalLarge && largest) {
-    const projected = ((largest.engine.wallMs + largest.floor.wallMs) / 1000) * (optionalLarge / largest.n) * 1.1;
-    const left = budgetS - (performance.now() - started) / 1000 - 120; // keep time for the profile and the handshakes
-    if (projected < left) await runSize(optionalLarge, 1);
-    else skippedLarge = `N = ${optionalLarge} skipped: projected ${projected.toFixed(0)} s, ${Math.max(0, left).toFixed(0)} s left in the ${budgetS} s budget.`;
-    if (skippedLarge) log(skippedLarge);
+  let skipped = "";
+  for (const n of sizes) {
+    const reps = repsFlag ? Number(repsFlag) : quick ? 1 : n <= 100 ? 3 : 1;
+    const prev = rows.at(-1);
+    if (prev && n >= 1000 && !quick) {
+      // Project this size (engine + floor, then the profile run of the engine) from the previous one.
+      const scale = (n / prev.n) * 1.1;
+      const projected = ((prev.engine.wallMs * 2.3 + prev.floor.wallMs) / 1000) * scale * reps;
+      const left = budgetS - (performance.now() - started) / 1000 - 75; // keep time for the handshakes and openssl speed
+      if (projected > left) {
+        skipped = `N = ${n} skipped: projected ${projected.toFixed(0)} s (with its profile), ${Math.max(0, left).toFixed(0)} s left in the ${budgetS} s budget.`;
+        log(skipped);
+        break;
+      }
+    }
+    // The generic floor is a second reference; at the largest size it is left out for time.
+    await runSize(n, reps, n < 1000);
   }
+
+  // The "before" design at N = 100 (or the smallest size above it): every service mints its own caller CAs.
+  const beforeN = sizes.find((n) => n >= 100) ?? sizes.at(-1) ?? 2;
+  log(`clients-shorthand fleet, N=${beforeN}`);
+  const before = { n: beforeN, engine: await plan("engine", beforeN, runs.clients), floor: await plan("floor", beforeN, runs.clients) };
+  // What the run's stack-trace setting is worth (both sides with source-mapped stack traces).
+  log(`source-mapped stack traces, N=${beforeN}`);
+  const mapped = { n: beforeN, floor: await plan("floor", beforeN, { ...runs.identities, sourceMaps: true }), engine: await plan("engine", beforeN, { ...runs.identities, sourceMaps: true }) };
 
   // 3. CPU profile of the largest N that ran (a separate engine run: profiling slows it down).
   const profN = rows.at(-1)?.n ?? 2;
   const profDir = path.join(work, "profile");
   log(`CPU profile, N=${profN}`);
-  await plan("engine", profN, shape, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
+  await plan("engine", profN, { ...runs.identities, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] });
   const profFile = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
   const prof = profFile ? summarise(path.join(profDir, profFile), 15) : undefined;
 
@@ -184,7 +222,6 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- report
   const L: string[] = [];
-  const perService = shapeJson.perService.length;
   L.push(
     "# Benchmarks",
     "",
@@ -213,7 +250,7 @@ async function main(): Promise<void> {
   const r100 = rows.find((r) => r.n === 100);
   const r1000 = rows.find((r) => r.n === 1000);
   if (r100 && r1000) target("t(1000) / t(100) ≤ 11", f2(r1000.engine.wallMs / r100.engine.wallMs), r1000.engine.wallMs / r100.engine.wallMs <= 11);
-  else target("t(1000) / t(100) ≤ 11", skippedLarge || "N = 1,000 not run", undefined);
+  else target("t(1000) / t(100) ≤ 11", skipped || "N = 1,000 not run", undefined);
   const rr = rows.filter((r) => r.n >= 10);
   if (rr.length >= 2) {
     const first = rr[0] as PlanRow;
@@ -231,25 +268,56 @@ async function main(): Promise<void> {
   target("resumed ≤ 0.75× server CPU of full (seed 004 chain)", `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
   L.push("");
 
+  const perShape = (sh: Shape) => sh.perService.length;
+  const fixedOf = (sh: Shape) => sh.fixed.length + 1;
   L.push(
     "## Plan scaling: offline engine vs the raw-SDK floor",
     "",
-    `The program (bench/fleet.ts): one InternalCA, one TraefikInstall and N MtlsServices with two callers each — ${perService} resources per service (${[...perServiceTypes.entries()].map(([t, c]) => `${c} ${t.split(":").pop() ?? t}`).join(", ")}) plus ${shapeJson.fixed.length + 1} shared. ` +
-      "**Engine**: `runProgram` (real component code, real crypto for `tls`), then `renderPlan`. **Floor**: the same resource types, names, parents and inputs registered with the raw SDK under `pulumi.runtime.setMocks` (no component code, no crypto), with the same `Error.stackTraceLimit` as the engine uses during a run " +
-      `(${RUN_STACK_TRACE_LIMIT}). Each is a fresh \`node --import tsx\` process; wall includes start-up; CPU and peak RSS come from \`process.resourceUsage()\` of that process. Medians of ${rows.map((r) => `${r.reps} (N = ${r.n})`).join(", ")} runs, engine and floor alternating.`,
+    `The program (bench/fleet.ts): one InternalCA, one TraefikInstall and N MtlsServices, each called by two workloads that are shared \`WorkloadIdentity\`s (the recommended design, docs/traefik-mtls.md) — ${perShape(shapeJson)} resources per service (${[...perServiceTypes.entries()].map(([t, c]) => `${c} ${t.split(":").pop() ?? t}`).join(", ")}) plus ${fixedOf(shapeJson)} shared (the CA, the Traefik install, the two identities, the stack).`,
     "",
-    "| N | resources | engine wall s | floor wall s | wall ratio | engine CPU s | floor CPU s | CPU ratio | engine peak RSS MB | floor peak RSS MB | RSS ratio | engine program s | render s | engine ms / resource | floor ms / resource |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "- **Engine**: `runProgram` (the real component code, real crypto for `tls`), then `renderPlan`.",
+    "- **Floor** (what the targets use): the same resources — types, names, parents and inputs, recorded from the engine's own run at N = 2 and replayed per service — registered with the raw SDK under `pulumi.runtime.setMocks`, every custom resource through its provider SDK's own class (`tls.PrivateKey`, `k8s.core.v1.Secret`, `k8s.apiextensions.CustomResource`, …): what a program registering the same resource types with the raw SDK runs, output properties included. No component code, no crypto, no rendering.",
+    "- **Generic floor** (a second reference, not the target's): the same, but every custom resource as one generic `class Raw extends pulumi.CustomResource` with only the recorded inputs — no provider class, no declared output properties, so less SDK work per resource than the real types cost. Left out at N = 1,000 for time.",
+    "",
+    `Both sides run under the stack-trace settings the engine applies during a run: \`Error.stackTraceLimit\` ${RUN_STACK_TRACE_LIMIT} and V8's plain stack formatting (\`RunOptions.sourceMappedStackTraces: false\`; the floor calls the engine's \`applyRunStackTraceSettings\`). Each measurement is a fresh \`node --import tsx\` process; wall includes start-up (loading tsx, the SDKs and the components: a few seconds, the same order for both sides); CPU (all threads, including WebCrypto's) and peak RSS come from \`process.resourceUsage()\` of that process. "work s" is the time after start-up: the program (and for the engine the render). Medians of ${rows.map((r) => `${r.reps} (N = ${r.n})`).join(", ")} runs, the order rotating per repetition.`,
+    "",
+    "| N | resources | engine wall s | floor wall s | **wall ratio** | CPU ratio | engine work s | floor work s | work ratio | engine peak RSS MB | floor peak RSS MB | RSS ratio | render s | render ms / resource | generic floor wall s | engine / generic floor (wall) |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const r of rows) {
     const e = r.engine;
     const fl = r.floor;
+    const g = r.generic;
     L.push(
-      `| ${r.n} | ${e.resources} | ${f1(e.wallMs / 1000)} | ${f1(fl.wallMs / 1000)} | ${f2(e.wallMs / fl.wallMs)} | ${f1(e.cpuMs / 1000)} | ${f1(fl.cpuMs / 1000)} | ${f2(e.cpuMs / fl.cpuMs)} | ${e.maxRssMb.toFixed(0)} | ${fl.maxRssMb.toFixed(0)} | ${f2(e.maxRssMb / fl.maxRssMb)} | ${f1(e.programMs / 1000)} | ${f2(e.renderMs / 1000)} | ${f2(e.wallMs / e.resources)} | ${f2(fl.wallMs / fl.resources)} |`,
+      `| ${r.n} | ${e.resources} | ${f1(e.wallMs / 1000)} | ${f1(fl.wallMs / 1000)} | **${f2(e.wallMs / fl.wallMs)}** | ${f2(e.cpuMs / fl.cpuMs)} | ${f1((e.programMs + e.renderMs) / 1000)} | ${f1(fl.programMs / 1000)} | ${f2((e.programMs + e.renderMs) / fl.programMs)} | ${e.maxRssMb.toFixed(0)} | ${fl.maxRssMb.toFixed(0)} | ${f2(e.maxRssMb / fl.maxRssMb)} | ${f2(e.renderMs / 1000)} | ${f2(e.renderMs / e.resources)} | ${g ? f1(g.wallMs / 1000) : "—"} | ${g ? f2(e.wallMs / g.wallMs) : "—"} |`,
     );
   }
-  if (skippedLarge) L.push("", skippedLarge);
-  L.push("");
+  if (skipped) L.push("", skipped);
+  const cl = shapes.clients;
+  const rpsAfter = perShape(shapeJson);
+  const rpsBefore = perShape(cl);
+  L.push(
+    "",
+    `### Resources per service: \`clients\` shorthand (before) vs shared identities (after)`,
+    "",
+    `With the \`clients\` shorthand every service mints its own CA and certificate per caller: ${rpsBefore} resources per service plus ${fixedOf(cl)} shared; with two shared \`WorkloadIdentity\`s, ${rpsAfter} per service plus ${fixedOf(shapeJson)} shared (${f2(rpsAfter / rpsBefore)}× per service). The same comparison at N = ${before.n}, one run each, the floor replaying each fleet's own resources:`,
+    "",
+    "| fleet | resources | resources / service | engine wall s | floor wall s | wall ratio | engine CPU s | floor CPU s | CPU ratio | engine peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  const at = rows.find((r) => r.n === before.n);
+  const fleetRow = (label: string, rps: number, e: PlanSample, fl: PlanSample): string =>
+    `| ${label} | ${e.resources} | ${rps} | ${f1(e.wallMs / 1000)} | ${f1(fl.wallMs / 1000)} | ${f2(e.wallMs / fl.wallMs)} | ${f1(e.cpuMs / 1000)} | ${f1(fl.cpuMs / 1000)} | ${f2(e.cpuMs / fl.cpuMs)} | ${e.maxRssMb.toFixed(0)} |`;
+  L.push(fleetRow("`clients` shorthand (before)", rpsBefore, before.engine, before.floor));
+  if (at) L.push(fleetRow(`shared identities (after; medians of ${at.reps})`, rpsAfter, at.engine, at.floor));
+  L.push(
+    "",
+    `### What the stack-trace setting is worth`,
+    "",
+    `The Pulumi SDK reads \`new Error().stack\` for every resource (\`Resource.callsites\`, with no frame limit, for its source position) and every output promise; under tsx (and ts-node under \`pulumi up\`) Node maps every frame through source maps. The engine formats stacks as V8 does by default while a run is in progress (errors reaching the caller are formatted with the caller's setting when first read; RunOptions.sourceMappedStackTraces). Shared identities at N = ${mapped.n}, one run each, **both sides with source-mapped stack traces**: engine ${f1(mapped.engine.wallMs / 1000)} s wall / ${f1(mapped.engine.cpuMs / 1000)} s CPU, floor ${f1(mapped.floor.wallMs / 1000)} s / ${f1(mapped.floor.cpuMs / 1000)} s (ratio ${f2(mapped.engine.wallMs / mapped.floor.wallMs)}× wall, ${f2(mapped.engine.cpuMs / mapped.floor.cpuMs)}× CPU)` +
+      (at ? `, against ${f1(at.engine.cpuMs / 1000)} s and ${f1(at.floor.cpuMs / 1000)} s CPU with the run's setting above.` : "."),
+    "",
+  );
   if (prof) {
     L.push(`### Where the engine's time goes (CPU profile, N = ${profN})`, "", `\`node --cpu-prof\` of one engine run (${f1(prof.total / 1000)} s sampled, including start-up and idle time waiting on WebCrypto threads). Self time by area:`, "", "| area | self ms | share |", "|---|---:|---:|");
     for (const a of prof.areas.slice(0, 10)) L.push(`| ${a.name} | ${a.ms.toFixed(0)} | ${pct(a.share)} |`);

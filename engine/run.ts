@@ -74,14 +74,18 @@ type PrepareStackTrace = ErrorConstructor["prepareStackTrace"];
  * then one `    at <call site>` line per frame. Installed as `Error.prepareStackTrace` it takes
  * precedence over Node's source-mapped formatting.
  */
-export const plainStackTrace: NonNullable<PrepareStackTrace> = (error, frames) => {
+export const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]): string => {
   let head: string;
   try {
     head = Error.prototype.toString.call(error);
   } catch {
     head = "<error>";
   }
-  return frames.length === 0 ? head : `${head}\n    at ${frames.join("\n    at ")}`;
+  let out = head;
+  // V8's CallSite has its own toString: the frame as V8's default stack trace writes it.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  for (const frame of frames) out += `\n    at ${frame.toString()}`;
+  return out;
 };
 
 /**
@@ -91,14 +95,13 @@ export const plainStackTrace: NonNullable<PrepareStackTrace> = (error, frames) =
  */
 export function applyRunStackTraceSettings(options: Pick<RunOptions, "stackTraceLimit" | "sourceMappedStackTraces"> = {}): () => void {
   const previousLimit = Error.stackTraceLimit;
-  const hadOwnPrepare = Object.prototype.hasOwnProperty.call(Error, "prepareStackTrace");
-  const previousPrepare = Error.prepareStackTrace;
+  const previous = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
   Error.stackTraceLimit = options.stackTraceLimit ?? RUN_STACK_TRACE_LIMIT;
   if (options.sourceMappedStackTraces !== true) Error.prepareStackTrace = plainStackTrace;
   return () => {
     Error.stackTraceLimit = previousLimit;
     if (options.sourceMappedStackTraces === true) return;
-    if (hadOwnPrepare) Error.prepareStackTrace = previousPrepare;
+    if (previous) Object.defineProperty(Error, "prepareStackTrace", previous);
     else delete (Error as { prepareStackTrace?: PrepareStackTrace }).prepareStackTrace;
   };
 }

@@ -11,84 +11,94 @@ import { applyRunStackTraceSettings, plainStackTrace } from "../../engine/run";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 
-type Prepare = ErrorConstructor["prepareStackTrace"];
-const original = { own: Object.prototype.hasOwnProperty.call(Error, "prepareStackTrace"), prepare: Error.prepareStackTrace };
+type Prepare = NonNullable<ErrorConstructor["prepareStackTrace"]>;
+/** The installed `Error.prepareStackTrace`, if any (read without detaching a method). */
+const installed = (): unknown => Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")?.value;
+const install = (f: Prepare): void => {
+  Object.defineProperty(Error, "prepareStackTrace", { value: f, writable: true, configurable: true, enumerable: false });
+};
+const original = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
 afterEach(() => {
-  if (original.own) Error.prepareStackTrace = original.prepare;
+  if (original) Object.defineProperty(Error, "prepareStackTrace", original);
   else delete (Error as { prepareStackTrace?: Prepare }).prepareStackTrace;
 });
 
-const marker: NonNullable<Prepare> = (error) => `formatted by the caller: ${String((error as Error).message)}`;
+const marker: Prepare = (error) => `formatted by the caller: ${error instanceof Error ? error.message : "?"}`;
 
 describe("stack traces during a run", () => {
   it("formats stacks with V8's default layout while the program runs", async () => {
     let stack = "";
-    let prepare: Prepare;
+    let during: unknown;
     await runProgram(() => {
-      prepare = Error.prepareStackTrace;
+      during = installed();
       stack = new Error("inside").stack ?? "";
       return {};
     }, { now: NOW });
-    expect(prepare).toBe(plainStackTrace);
+    expect(during).toBe(plainStackTrace);
     expect(stack).toMatch(/^Error: inside\n {4}at .+:\d+:\d+\)?$/m);
   });
 
   it("restores the caller's stack formatting after a run", async () => {
-    Error.prepareStackTrace = marker;
+    install(marker);
     await runProgram(() => ({}), { now: NOW });
-    expect(Error.prepareStackTrace).toBe(marker);
+    expect(installed()).toBe(marker);
   });
 
   it("restores the caller's stack formatting and frame limit after a run whose program throws", async () => {
-    Error.prepareStackTrace = marker;
+    install(marker);
     const limit = Error.stackTraceLimit;
     await expect(runProgram(() => {
       throw new Error("the program's own message");
     }, { now: NOW })).rejects.toThrow("the program's own message");
-    expect(Error.prepareStackTrace).toBe(marker);
+    expect(installed()).toBe(marker);
     expect(Error.stackTraceLimit).toBe(limit);
   });
 
   it("leaves no formatter installed after a run when there was none before", async () => {
     delete (Error as { prepareStackTrace?: Prepare }).prepareStackTrace;
     await runProgram(() => ({}), { now: NOW });
-    expect(Object.prototype.hasOwnProperty.call(Error, "prepareStackTrace")).toBe(false);
+    expect(Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")).toBeUndefined();
   });
 
   it("hands the caller an error whose stack its own formatting produces, when first read after the run", async () => {
-    Error.prepareStackTrace = marker;
-    const err = await runProgram(() => {
-      throw new Error("bad argument");
-    }, { now: NOW }).catch((e: unknown) => e as Error);
-    expect(err.message).toBe("bad argument");
-    expect(err.stack).toBe("formatted by the caller: bad argument");
+    install(marker);
+    let thrown: Error | undefined;
+    try {
+      await runProgram(() => {
+        throw new Error("bad argument");
+      }, { now: NOW });
+    } catch (e) {
+      thrown = e as Error;
+    }
+    expect(thrown?.message).toBe("bad argument");
+    expect(thrown?.stack).toBe("formatted by the caller: bad argument");
   });
 
   it("keeps the caller's formatting during the run with sourceMappedStackTraces: true", async () => {
-    Error.prepareStackTrace = marker;
-    let prepare: Prepare;
+    install(marker);
+    let during: unknown;
     await runProgram(() => {
-      prepare = Error.prepareStackTrace;
+      during = installed();
       return {};
     }, { now: NOW, sourceMappedStackTraces: true });
-    expect(prepare).toBe(marker);
+    expect(during).toBe(marker);
   });
 });
 
 describe("applyRunStackTraceSettings", () => {
   it("returns a restore function that puts back the frame limit and the formatter", () => {
-    Error.prepareStackTrace = marker;
+    install(marker);
     const limit = Error.stackTraceLimit;
     const restore = applyRunStackTraceSettings({ stackTraceLimit: 1 });
-    expect([Error.stackTraceLimit, Error.prepareStackTrace]).toEqual([1, plainStackTrace]);
+    expect([Error.stackTraceLimit, installed()]).toEqual([1, plainStackTrace]);
     restore();
-    expect([Error.stackTraceLimit, Error.prepareStackTrace]).toEqual([limit, marker]);
+    expect([Error.stackTraceLimit, installed()]).toEqual([limit, marker]);
   });
 });
 
 describe("plainStackTrace", () => {
   it("writes the error's toString and one indented `at` line per frame, as V8's default does", () => {
-    Error.prepareStackTrace = (e, frames) => plainStackTrace(e, frames.slice(0, 2));
+    install((e, frames) => plainStackTrace(e, frames.slice(0, 2)));
     const stack = new TypeError("boom").stack ?? "";
     const lines = stack.split("\n");
     expect(lines[0]).toBe("TypeError: boom");
