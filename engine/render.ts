@@ -10,6 +10,7 @@
 import { stringify } from "yaml";
 import { formatHours } from "../components/common/duration";
 import { x509 } from "../components/common/x509";
+import { certificateDer, subjectKeyIdentifierHex } from "./der";
 import type { RecordedResource } from "./monitor";
 import type { PlanResult } from "./run";
 import { coveredBy, isObject } from "./values";
@@ -288,9 +289,11 @@ export function keyIdentifierAliases(plan: PlanResult): Array<[RegExp, string]> 
     const pem = r.outputs.certPem;
     if (!r.type.startsWith("tls:") || typeof pem !== "string" || !pem.includes("BEGIN CERTIFICATE")) continue;
     try {
-      const ski = parseCertificate(pem).getExtension(x509.SubjectKeyIdentifierExtension);
-      if (!ski) continue;
-      const hex = ski.keyId.toLowerCase();
+      const der = certificateDer(pem);
+      // The DER walk reads the identifier without a full parse; anything unusual goes to the full parser.
+      const fast = der ? subjectKeyIdentifierHex(der) : undefined;
+      const hex = fast !== undefined ? fast : (parseCertificate(pem).getExtension(x509.SubjectKeyIdentifierExtension)?.keyId.toLowerCase() ?? null);
+      if (hex === null || hex === "") continue;
       const colons = hex.replace(/(..)(?!$)/g, "$1:");
       out.push([new RegExp(`${hex}|${colons}`, "gi"), `{SKI of ${r.name}}`]);
     } catch {

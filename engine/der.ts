@@ -1,0 +1,83 @@
+/**
+ * The one certificate field the renderer reads for every certificate of a plan, without
+ * parsing the whole certificate: the subject key identifier. A full parse (@peculiar/x509 over
+ * asn1js) costs about a millisecond per certificate; this walks the few DER headers on the path
+ * tbsCertificate → extensions → subjectKeyIdentifier (RFC 5280 §4.1, §4.2.1.2) and gives up —
+ * `undefined`, for the caller to fall back to the full parser — at anything it does not expect.
+ */
+
+interface Tlv {
+  readonly tag: number;
+  /** First content byte. */
+  readonly start: number;
+  /** One past the last content byte. */
+  readonly end: number;
+}
+
+/** The DER tag-length-value at `at` inside `[at, limit)`, or undefined if it is not well formed. */
+function tlv(der: Uint8Array, at: number, limit: number): Tlv | undefined {
+  if (at + 2 > limit) return undefined;
+  const tag = der[at] as number;
+  if ((tag & 0x1f) === 0x1f) return undefined; // high tag numbers: none on this path
+  let len = der[at + 1] as number;
+  let p = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) return undefined; // indefinite or absurd lengths: not DER here
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (der[p++] as number);
+  }
+  if (p + len > limit) return undefined;
+  return { tag, start: p, end: p + len };
+}
+
+const SEQUENCE = 0x30;
+const OID = 0x06;
+const BOOLEAN = 0x01;
+const OCTET_STRING = 0x04;
+/** `[3] EXPLICIT Extensions` in TBSCertificate. */
+const EXTENSIONS = 0xa3;
+/** id-ce-subjectKeyIdentifier, 2.5.29.14. */
+const SKI_OID = [0x55, 0x1d, 0x0e];
+
+/**
+ * The subject key identifier of a DER certificate as lower-case hex; `null` when the
+ * certificate has no such extension; `undefined` when the structure is not what RFC 5280
+ * describes (the caller should then use a full parser).
+ */
+export function subjectKeyIdentifierHex(der: Uint8Array): string | null | undefined {
+  const cert = tlv(der, 0, der.length);
+  if (cert?.tag !== SEQUENCE) return undefined;
+  const tbs = tlv(der, cert.start, cert.end);
+  if (tbs?.tag !== SEQUENCE) return undefined;
+  for (let p = tbs.start; p < tbs.end; ) {
+    const field = tlv(der, p, tbs.end);
+    if (!field) return undefined;
+    p = field.end;
+    if (field.tag !== EXTENSIONS) continue;
+    const list = tlv(der, field.start, field.end);
+    if (list?.tag !== SEQUENCE || list.end !== field.end) return undefined;
+    for (let q = list.start; q < list.end; ) {
+      const ext = tlv(der, q, list.end);
+      if (ext?.tag !== SEQUENCE) return undefined;
+      q = ext.end;
+      const oid = tlv(der, ext.start, ext.end);
+      if (oid?.tag !== OID) return undefined;
+      if (oid.end - oid.start !== SKI_OID.length || SKI_OID.some((b, i) => der[oid.start + i] !== b)) continue;
+      let value = tlv(der, oid.end, ext.end);
+      if (value?.tag === BOOLEAN) value = tlv(der, value.end, ext.end);
+      if (value?.tag !== OCTET_STRING || value.end !== ext.end) return undefined;
+      const keyId = tlv(der, value.start, value.end);
+      if (keyId?.tag !== OCTET_STRING || keyId.end !== value.end) return undefined;
+      return Buffer.from(der.subarray(keyId.start, keyId.end)).toString("hex");
+    }
+    return null;
+  }
+  return null;
+}
+
+/** The DER bytes of the first CERTIFICATE block of a PEM string, or undefined. */
+export function certificateDer(pem: string): Uint8Array | undefined {
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
+  return m ? Buffer.from((m[1] ?? "").replace(/\s+/g, ""), "base64") : undefined;
+}
