@@ -11,8 +11,8 @@ import { certificateDer, subjectKeyIdentifierHex } from "../../engine/der";
 
 const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 
-async function certificate(extensions: (keys: CryptoKeyPair) => Promise<x509.Extension[]>): Promise<x509.X509Certificate> {
-  const keys = (await crypto.webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
+async function certificate(extensions: (keys: crypto.webcrypto.CryptoKeyPair) => Promise<x509.Extension[]>): Promise<x509.X509Certificate> {
+  const keys = await crypto.webcrypto.subtle.generateKey(alg, true, ["sign", "verify"]);
   return x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",
     name: "CN=der test",
