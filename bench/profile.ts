@@ -50,7 +50,9 @@ export function summarise(file: string, top = 15): { total: number; functions: P
     if (!n) continue;
     const f = n.callFrame;
     const where = f.url ? `${area(f.url)}${f.url.includes("node_modules/") || f.url.startsWith("node:") ? "" : `:${f.lineNumber + 1}`}` : "";
-    const name = f.functionName || "(anonymous)";
+    const fname = f.functionName || "(anonymous)";
+    // A regular expression is named by its source, which can be very long.
+    const name = fname.length > 80 ? `${fname.slice(0, 77)}...` : fname;
     const key = `${name}\u0000${f.url}\u0000${f.lineNumber}`;
     const row = fn.get(key) ?? { name, where: f.url ? `${f.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/(engine|components|bench)\//, "$1/")}:${f.lineNumber + 1}` : where, us: 0 };
     row.us += us;

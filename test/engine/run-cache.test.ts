@@ -113,3 +113,21 @@ describe("Error.stackTraceLimit during a run", () => {
     expect(Error.stackTraceLimit).toBe(before);
   });
 });
+
+describe("key-identifier aliases: the same matches as one alternation of all identifiers", () => {
+  it("prefers the longest identifier at a position, finds identifiers inside longer hex runs and resumes after each match", () => {
+    const ids: Array<[string, string]> = [
+      ["abcd", "{A}"],
+      ["abcdef", "{AB}"],
+      ["cdef01", "{C}"],
+      ["ab:cd", "{A:}"],
+    ];
+    const replace = keyIdentifierReplacer(ids.map(([h, l]) => [new RegExp(h, "gi"), l]));
+    const alternation = new RegExp([...ids].map(([h]) => h).sort((x, y) => y.length - x.length).join("|"), "gi");
+    const byAlternation = (s: string) => s.replace(alternation, (m) => ids.find(([h]) => h === m.toLowerCase())?.[1] ?? m);
+    for (const text of ["abcdef01", "xxABCDxx", "00abcdef0100", "ab:cd:ef", "cdef01abcd", "abcabcd", "a-b:cd ab:cdab", "", "zz"]) {
+      expect(replace(text)).toBe(byAlternation(text));
+    }
+    expect(replace("00abcdef0100")).toBe("00{AB}0100");
+  });
+});
