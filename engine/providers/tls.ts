@@ -12,7 +12,6 @@ import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-c
 import { x509 } from "../../components/common/x509";
 import { certificateIpText } from "../../components/common/ip";
 type WebCrypto = typeof crypto.webcrypto;
-type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
 type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
 type SigningAlgorithm = Parameters<WebCrypto["subtle"]["sign"]>[0];
 
@@ -75,7 +74,7 @@ export function rfc3339(d: Date): string {
 interface KeyInfo {
   algorithm: "RSA" | "ECDSA" | "ED25519";
   key: crypto.KeyObject;
-  /** WebCrypto parameters for signing with this key. */
+  /** The key's and the signature's WebCrypto algorithm: what @peculiar/x509 derives the AlgorithmIdentifier from. */
   sign: SignParams;
   signing: SigningAlgorithm;
   /** The digest `crypto.sign` takes for this key (null for Ed25519, which hashes itself). */
@@ -114,15 +113,6 @@ function describeKey(key: crypto.KeyObject): KeyInfo {
   }
 }
 
-async function cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-  const subtle = crypto.webcrypto.subtle;
-  const pkcs8 = info.key.export({ type: "pkcs8", format: "der" });
-  const spki = crypto.createPublicKey(info.key).export({ type: "spki", format: "der" });
-  const privateKey = await subtle.importKey("pkcs8", pkcs8, info.sign, false, ["sign"]);
-  const publicKey = await subtle.importKey("spki", spki, info.sign, true, ["verify"]);
-  return { privateKey, publicKey };
-}
-
 /** A public key as certificates and requests carry it. */
 interface PublicKeyInfo {
   readonly der: ArrayBuffer;
@@ -138,11 +128,27 @@ interface RequestInfo {
   readonly san: asn1X509.Extension | undefined;
 }
 
-/** What a certificate takes from its issuer. */
+/** What a certificate gives the certificates it signs, and the public key its CA key must match. */
 interface IssuerInfo {
   readonly name: asn1X509.Name;
   /** Go's CreateCertificate copies the parent's SubjectKeyId into AuthorityKeyId. */
   readonly authorityKeyId: asn1X509.Extension | undefined;
+  readonly publicKeyDer: ArrayBuffer;
+}
+
+/** The IssuerInfo of a certificate this run did not make. */
+function parseIssuer(pem: string): IssuerInfo {
+  const ca = new x509.X509Certificate(pem);
+  const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
+  return {
+    name: AsnConvert.parse(ca.subjectName.toArrayBuffer(), asn1X509.Name),
+    authorityKeyId: caSki ? authorityKeyId(caSki) : undefined,
+    publicKeyDer: ca.publicKey.rawData,
+  };
+}
+
+function authorityKeyId(subjectKeyId: x509.SubjectKeyIdentifierExtension): asn1X509.Extension {
+  return asnExtension(new x509.AuthorityKeyIdentifierExtension(subjectKeyId.keyId, false));
 }
 
 function publicKeyInfo(der: ArrayBuffer): PublicKeyInfo {
@@ -160,20 +166,18 @@ function asnExtension(ext: x509.Extension): asn1X509.Extension {
 
 /**
  * What one run memoises, so that the N certificates a shared CA signs cost N signatures and
- * not N PEM parses, N key imports and N key/certificate checks as well: parsed private keys
- * (by PEM, including the PEMs of keys this run generated), their public keys and WebCrypto
- * imports, parsed certificates and what a certificate takes from its issuer, the certificate
- * requests this run made itself, the extensions `allowedUses` map to, and CA key/certificate
- * matches. One cache per run (see `forRun`): nothing outlives the run, runs stay isolated.
+ * not N PEM parses and N key/certificate checks as well: parsed private keys (by PEM,
+ * including the PEMs of keys this run generated) and their public keys, what a certificate
+ * gives the certificates it signs (recorded for the certificates this run made, parsed once
+ * for others), the certificate requests this run made itself, the extensions `allowedUses`
+ * map to, and CA key/certificate matches. One cache per run (see `forRun`): nothing outlives the run, runs stay isolated.
  * Outputs are unchanged by it: the cache only skips recomputing what a run already computed.
  */
 class TlsRunCache {
   private readonly keys = new Map<string, KeyInfo>();
-  private readonly imported = new Map<KeyInfo, Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }>>();
   private readonly publicKeys = new Map<KeyInfo, PublicKeyInfo>();
   private readonly algorithms = new Map<KeyInfo, asn1X509.AlgorithmIdentifier>();
-  private readonly certs = new Map<string, x509.X509Certificate>();
-  private readonly issuers = new Map<x509.X509Certificate, IssuerInfo>();
+  private readonly certs = new Map<string, IssuerInfo>();
   private readonly ownRequests = new Map<string, RequestInfo>();
   private readonly usages = new Map<string, asn1X509.Extension[]>();
   private readonly caMatches = new Map<string, boolean>();
@@ -191,15 +195,6 @@ class TlsRunCache {
   rememberKey(info: KeyInfo, pems: readonly string[], spkiDer: Buffer): void {
     for (const pem of pems) this.keys.set(pem, info);
     this.publicKeys.set(info, publicKeyInfo(arrayBuffer(spkiDer)));
-  }
-
-  cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-    let keys = this.imported.get(info);
-    if (!keys) {
-      keys = cryptoKeys(info);
-      this.imported.set(info, keys);
-    }
-    return keys;
   }
 
   publicKey(info: KeyInfo): PublicKeyInfo {
@@ -221,30 +216,18 @@ class TlsRunCache {
     return alg;
   }
 
-  certificate(pem: string): x509.X509Certificate {
+  /** A CA certificate as its issued certificates need it: one this run made, else parsed. */
+  certificate(pem: string): IssuerInfo {
     let cert = this.certs.get(pem);
     if (!cert) {
-      cert = new x509.X509Certificate(pem);
+      cert = parseIssuer(pem);
       this.certs.set(pem, cert);
     }
     return cert;
   }
 
-  rememberCertificate(pem: string, cert: x509.X509Certificate): void {
+  rememberCertificate(pem: string, cert: IssuerInfo): void {
     this.certs.set(pem, cert);
-  }
-
-  issuer(ca: x509.X509Certificate): IssuerInfo {
-    let issuer = this.issuers.get(ca);
-    if (!issuer) {
-      const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
-      issuer = {
-        name: AsnConvert.parse(ca.subjectName.toArrayBuffer(), asn1X509.Name),
-        authorityKeyId: caSki ? asnExtension(new x509.AuthorityKeyIdentifierExtension(caSki.keyId, false)) : undefined,
-      };
-      this.issuers.set(ca, issuer);
-    }
-    return issuer;
   }
 
   /** A certificate request: one this run made (its content is known), else parsed and its signature verified. */
@@ -280,12 +263,11 @@ class TlsRunCache {
   }
 
   /** True when the CA private key is the CA certificate's key (checked once per pair). */
-  caKeyMatches(caCertPem: string, caKeyPem: string, ca: x509.X509Certificate, caInfo: KeyInfo): boolean {
+  caKeyMatches(caCertPem: string, caKeyPem: string, ca: IssuerInfo, caInfo: KeyInfo): boolean {
     const id = `${caCertPem}\u0000${caKeyPem}`;
     let match = this.caMatches.get(id);
     if (match === undefined) {
-      const caSpki = Buffer.from(ca.publicKey.rawData);
-      match = caSpki.equals(Buffer.from(this.publicKey(caInfo).der));
+      match = Buffer.from(ca.publicKeyDer).equals(Buffer.from(this.publicKey(caInfo).der));
       this.caMatches.set(id, match);
     }
     return match;
@@ -560,9 +542,9 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
   return new x509.BasicConstraintsExtension(isCa, isCa && maxPath > 0 ? maxPath : undefined, true);
 }
 
-async function ski(publicKey: CryptoKey | x509.PublicKey): Promise<x509.SubjectKeyIdentifierExtension> {
+async function ski(publicKey: PublicKeyInfo): Promise<x509.SubjectKeyIdentifierExtension> {
   // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID does.
-  return x509.SubjectKeyIdentifierExtension.create(publicKey);
+  return x509.SubjectKeyIdentifierExtension.create(new x509.PublicKey(publicKey.der));
 }
 
 function serialNumber(): string {
@@ -621,45 +603,48 @@ function certOutputs(inputs: Record<string, unknown>, certPem: string, v: Return
   };
 }
 
-function serialId(cert: x509.X509Certificate): string {
+function serialId(serial: Buffer): string {
   // The provider's id is the serial number in decimal.
-  return BigInt(`0x${cert.serialNumber}`).toString(10);
+  return BigInt(`0x${serial.toString("hex")}`).toString(10);
 }
 
 async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
-  const keys = await cache.cryptoKeys(info);
+  const publicKey = cache.publicKey(info);
   const name = subjectName(inputs.subject);
+  const subjectEmpty = name.toString() === "";
   const isCa = inputs.isCaCertificate === true;
-  if (isCa && name.toString() === "") throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
+  if (isCa && subjectEmpty) throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
   const v = validity(inputs, ctx.now);
-  const extensions: x509.Extension[] = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))];
-  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), name.toString() === "");
-  if (san) extensions.push(san);
+  const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
+  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), subjectEmpty);
+  if (san) extensions.push(asnExtension(san));
   let skiExt: x509.SubjectKeyIdentifierExtension | undefined;
   if (isCa || inputs.setSubjectKeyId === true) {
-    skiExt = await ski(keys.publicKey);
-    extensions.push(skiExt);
+    skiExt = await ski(publicKey);
+    extensions.push(asnExtension(skiExt));
   }
   if (inputs.setAuthorityKeyId === true) {
-    if (!skiExt) skiExt = await ski(keys.publicKey);
-    extensions.push(new x509.AuthorityKeyIdentifierExtension(skiExt.keyId, false));
+    if (!skiExt) skiExt = await ski(publicKey);
+    extensions.push(authorityKeyId(skiExt));
   }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber(),
-    subject: name,
-    issuer: name,
+  const subject = AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
+  const serial = serialOctets(serialNumber());
+  const der = certificateDer({
+    serialNumber: arrayBuffer(serial),
+    subject,
+    issuer: subject,
     notBefore: asn1Time(v.notBefore),
     notAfter: asn1Time(v.notAfter),
-    signingAlgorithm: info.signing,
-    publicKey: keys.publicKey,
-    signingKey: keys.privateKey,
+    publicKey: publicKey.asn,
     extensions,
+    signer: info,
+    algorithm: cache.signatureAlgorithm(info),
   });
-  const certPem = `${cert.toString("pem")}\n`;
+  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
   const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true };
-  cache.rememberCertificate(certPem, cert);
-  return { id: serialId(cert), outputs };
+  cache.rememberCertificate(certPem, { name: subject, authorityKeyId: skiExt && (isCa || inputs.setSubjectKeyId === true) ? authorityKeyId(skiExt) : undefined, publicKeyDer: publicKey.der });
+  return { id: serialId(serial), outputs };
 }
 
 async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
@@ -685,18 +670,18 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
   const request = await cache.request(str(inputs.certRequestPem) ?? "");
   const caCertPem = str(inputs.caCertPem) ?? "";
   const caKeyPem = str(inputs.caPrivateKeyPem) ?? "";
-  const ca = cache.certificate(caCertPem);
+  const issuer = cache.certificate(caCertPem);
   const caInfo = cache.key(caKeyPem);
   // The CA key must be the CA certificate's key.
-  if (!cache.caKeyMatches(caCertPem, caKeyPem, ca, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
+  if (!cache.caKeyMatches(caCertPem, caKeyPem, issuer, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
   const v = validity(inputs, ctx.now);
   const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
   if (request.san) {
     // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
     extensions.push(new asn1X509.Extension({ extnID: request.san.extnID, critical: request.subjectEmpty, extnValue: request.san.extnValue }));
   }
-  if (inputs.isCaCertificate === true || inputs.setSubjectKeyId === true) extensions.push(asnExtension(await ski(new x509.PublicKey(request.publicKey.der))));
-  const issuer = cache.issuer(ca);
+  const skiExt = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? await ski(request.publicKey) : undefined;
+  if (skiExt) extensions.push(asnExtension(skiExt));
   if (issuer.authorityKeyId) extensions.push(issuer.authorityKeyId);
   const serial = serialOctets(serialNumber());
   const der = certificateDer({
@@ -712,8 +697,9 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
   });
   const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
   const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), caKeyAlgorithm: caInfo.algorithm };
-  // The provider's id is the serial number in decimal.
-  return { id: BigInt(`0x${serial.toString("hex")}`).toString(10), outputs };
+  // An intermediate CA signs with what it is made of; recorded, not parsed back.
+  cache.rememberCertificate(certPem, { name: request.subject, authorityKeyId: skiExt ? authorityKeyId(skiExt) : undefined, publicKeyDer: request.publicKey.der });
+  return { id: serialId(serial), outputs };
 }
 
 const COMPUTED: Readonly<Record<string, readonly string[]>> = {

@@ -73,12 +73,19 @@ function oneRun() {
   if (!provider) throw new Error("the tls provider has no per-run instances");
   const create = async (type: string, inputs: Record<string, unknown>) => (await provider.create(inputs, { type: `tls:index/${type}`, name: "x", urn: `urn:${type}`, now: NOW })).outputs;
   return {
+    create,
     key: () => create("privateKey:PrivateKey", { algorithm: "ECDSA", ecdsaCurve: "P256" }),
     ca: (key: Record<string, unknown>, commonName: string) => create("selfSignedCert:SelfSignedCert", { privateKeyPem: key.privateKeyPem, subject: { commonName }, isCaCertificate: true, validityPeriodHours: 100, allowedUses: ["cert_signing"] }),
     csr: (key: Record<string, unknown>, commonName: string) => create("certRequest:CertRequest", { privateKeyPem: key.privateKeyPem, subject: { commonName }, dnsNames: [commonName] }),
+    issue: (csr: Record<string, unknown>, caKey: Record<string, unknown>, ca: Record<string, unknown>, more: Record<string, unknown>) =>
+      create("locallySignedCert:LocallySignedCert", { certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: caKey.privateKeyPem, validityPeriodHours: 10, ...more }),
     sign: async (csr: Record<string, unknown>, caKey: Record<string, unknown>, ca: Record<string, unknown>, more: Record<string, unknown>) =>
-      new x509.X509Certificate(String((await create("locallySignedCert:LocallySignedCert", { certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: caKey.privateKeyPem, validityPeriodHours: 10, ...more })).certPem)),
+      parsed(await create("locallySignedCert:LocallySignedCert", { certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: caKey.privateKeyPem, validityPeriodHours: 10, ...more })),
   };
+}
+
+function parsed(cert: Record<string, unknown>): x509.X509Certificate {
+  return new x509.X509Certificate(String(cert.certPem));
 }
 
 describe("tls provider's per-run cache, across certificates of one run", () => {
@@ -120,6 +127,31 @@ describe("tls provider's per-run cache, across certificates of one run", () => {
       expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
       expect(await leaf.verify({ publicKey: issuer.publicKey, signatureOnly: true })).toBe(true);
     }
+  });
+
+  it("signs with an intermediate CA the run issued as with one it parsed: its subject as issuer, its key identifier, its key", async () => {
+    const run = oneRun();
+    const rootKey = await run.key();
+    const root = await run.ca(rootKey, "root");
+    const subKey = await run.key();
+    // The intermediate's certPem exactly as the run output it: the run signs with what it recorded.
+    const subOutputs = await run.issue(await run.csr(subKey, "intermediate"), rootKey, root, { allowedUses: ["cert_signing"], isCaCertificate: true });
+    const sub = parsed(subOutputs);
+    const leaf = await run.sign(await run.csr(await run.key(), "leaf"), subKey, subOutputs, { allowedUses: ["server_auth"] });
+    expect(leaf.issuer).toBe(sub.subject);
+    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(sub.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+    expect(await leaf.verify({ publicKey: sub.publicKey, signatureOnly: true })).toBe(true);
+  });
+
+  it("gives no authority key identifier to certificates of an issuer without a subject key identifier", async () => {
+    const run = oneRun();
+    const caKey = await run.key();
+    // Not a CA certificate, no setSubjectKeyId: no SKI, although setAuthorityKeyId makes the provider compute one for its AKI.
+    const issuer = await run.create("selfSignedCert:SelfSignedCert", { privateKeyPem: caKey.privateKeyPem, subject: { commonName: "issuer" }, setAuthorityKeyId: true, validityPeriodHours: 10, allowedUses: ["cert_signing"] });
+    expect(parsed(issuer).getExtension(x509.SubjectKeyIdentifierExtension)).toBeNull();
+    expect(parsed(issuer).getExtension(x509.AuthorityKeyIdentifierExtension)).not.toBeNull();
+    const leaf = await run.sign(await run.csr(await run.key(), "leaf"), caKey, issuer, { allowedUses: ["server_auth"] });
+    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)).toBeNull();
   });
 
   it("signs a request another run made, after verifying it, into the same subject and SANs as its own request gives", async () => {

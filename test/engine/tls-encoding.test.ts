@@ -102,6 +102,41 @@ describe("tls CertRequest encoding", () => {
   });
 });
 
+describe("tls SelfSignedCert encoding", () => {
+  it.each(["ECDSA", "RSA", "ED25519"] as const)("writes the TBSCertificate @peculiar/x509's X509CertificateGenerator writes, for a %s CA certificate", async (kind) => {
+    const provider: SimulatedProvider = createTlsProvider().forRun?.() ?? createTlsProvider();
+    const key = await provider.create({ ...KEYS[kind].inputs }, ctx(PK));
+    const inputs = { privateKeyPem: key.outputs.privateKeyPem, subject: { commonName: "Signing CA", organization: "Example Org" }, isCaCertificate: true, maxPathLength: 1, setAuthorityKeyId: true, validityPeriodHours: 8760, allowedUses: ["cert_signing", "crl_signing"], dnsNames: ["ca.mesh.internal"] };
+    const pem = String((await provider.create(inputs, ctx(SSC))).outputs.certPem);
+    const ours = new x509.X509Certificate(pem);
+    const keys = await webKeys(kind, String(key.outputs.privateKeyPemPkcs8));
+    const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey);
+    const reference = await x509.X509CertificateGenerator.create({
+      serialNumber: ours.serialNumber,
+      subject: "O=Example Org, CN=Signing CA",
+      issuer: "O=Example Org, CN=Signing CA",
+      notBefore: ours.notBefore,
+      notAfter: ours.notAfter,
+      signingAlgorithm: KEYS[kind].signing,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 1, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "ca.mesh.internal" }], false),
+        ski,
+        new x509.AuthorityKeyIdentifierExtension(ski.keyId, false),
+      ],
+    });
+    const tbs = (raw: ArrayBuffer) => {
+      const cert = AsnConvert.parse(raw, asn1X509.Certificate);
+      return [hex(AsnConvert.serialize(cert.tbsCertificate)), hex(AsnConvert.serialize(cert.signatureAlgorithm))];
+    };
+    expect(tbs(der(pem))).toEqual(tbs(reference.rawData));
+    expect(new crypto.X509Certificate(pem).verify(new crypto.X509Certificate(pem).publicKey)).toBe(true);
+  });
+});
+
 describe("tls LocallySignedCert encoding", () => {
   it.each([["ECDSA", "ECDSA"], ["RSA", "ECDSA"], ["ED25519", "RSA"]] as const)("writes the TBSCertificate @peculiar/x509's X509CertificateGenerator writes, for a %s CA and a %s leaf", async (caKind, leafKind) => {
     const c = await chain(caKind, leafKind);
