@@ -542,9 +542,10 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
   return new x509.BasicConstraintsExtension(isCa, isCa && maxPath > 0 ? maxPath : undefined, true);
 }
 
-async function ski(publicKey: PublicKeyInfo): Promise<x509.SubjectKeyIdentifierExtension> {
-  // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID does.
-  return x509.SubjectKeyIdentifierExtension.create(new x509.PublicKey(publicKey.der));
+function ski(publicKey: PublicKeyInfo): x509.SubjectKeyIdentifierExtension {
+  // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID
+  // does and as @peculiar/x509's SubjectKeyIdentifierExtension.create computes it.
+  return new x509.SubjectKeyIdentifierExtension(crypto.createHash("sha1").update(new Uint8Array(publicKey.asn.subjectPublicKey)).digest("hex"), false);
 }
 
 function serialNumber(): string {
@@ -621,11 +622,11 @@ async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateCont
   if (san) extensions.push(asnExtension(san));
   let skiExt: x509.SubjectKeyIdentifierExtension | undefined;
   if (isCa || inputs.setSubjectKeyId === true) {
-    skiExt = await ski(publicKey);
+    skiExt = ski(publicKey);
     extensions.push(asnExtension(skiExt));
   }
   if (inputs.setAuthorityKeyId === true) {
-    if (!skiExt) skiExt = await ski(publicKey);
+    if (!skiExt) skiExt = ski(publicKey);
     extensions.push(authorityKeyId(skiExt));
   }
   const subject = AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
@@ -680,7 +681,7 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
     // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
     extensions.push(new asn1X509.Extension({ extnID: request.san.extnID, critical: request.subjectEmpty, extnValue: request.san.extnValue }));
   }
-  const skiExt = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? await ski(request.publicKey) : undefined;
+  const skiExt = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? ski(request.publicKey) : undefined;
   if (skiExt) extensions.push(asnExtension(skiExt));
   if (issuer.authorityKeyId) extensions.push(issuer.authorityKeyId);
   const serial = serialOctets(serialNumber());
