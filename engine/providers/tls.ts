@@ -1,7 +1,8 @@
 /**
  * The `tls` provider (pulumi-tls, bridged from hashicorp/terraform-provider-tls) computed
- * with real cryptography: Node's `crypto` for keys, `@peculiar/x509` for certificates and
- * CSRs. Faithful to the provider's documented behaviour; the mapping is in
+ * with real cryptography: Node's `crypto` for keys and signatures, `@peculiar/x509` and its
+ * ASN.1 structures (`@peculiar/asn1-x509`, `@peculiar/asn1-csr`) for certificates and CSRs,
+ * encoded exactly as @peculiar/x509's generators encode them. Faithful to the provider's documented behaviour; the mapping is in
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
