@@ -335,7 +335,11 @@ async function runIsolated(program: () => unknown, options: RunOptions): Promise
     // A program that throws leaves the runtime's outstanding RPCs (e.g. the registerOutputs of
     // a component built before the throw) in flight; they keep this run's store and monitor,
     // but wait for them (bounded) so they finish before the next run starts.
-    await Promise.race([rt.waitForRPCs?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    // The bound's timer is cleared once the RPCs are done: left pending, it kept the process (a
+    // script, the CLI, a benchmark child) alive for up to a second after the run.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([rt.waitForRPCs?.().catch(() => undefined), new Promise((r) => (bound = setTimeout(r, 1000)))]);
+    clearTimeout(bound);
     // From here on, whatever this run left pending (registrations waiting on inputs, timers,
     // rejections) belongs to a finished run: it keeps this run's store and monitor, and its
     // output and rejections are dropped (see onUnhandledRejection).

@@ -3,7 +3,7 @@
  * while the program runs, stacks are formatted as V8 formats them by default (no source-map
  * lookups per frame — the SDK reads a stack for every resource and output); what was there
  * before is back after every run, including a failing one, and the error a caller gets keeps
- * its message and is formatted by the caller's own formatting.
+ * its message and is formatted by the caller's own formatting; and a run leaves no timer behind.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runProgram } from "../../engine";
@@ -104,5 +104,14 @@ describe("plainStackTrace", () => {
     expect(lines[0]).toBe("TypeError: boom");
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).every((l) => /^ {4}at \S/.test(l))).toBe(true);
+  });
+});
+
+describe("what a run leaves behind", () => {
+  it("leaves no timer pending after it ends, so a script that ran a plan exits at once", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    await runProgram(() => ({}), { now: NOW });
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });
