@@ -20,6 +20,7 @@ export default defineConfig({
     reporters: ["default", "./test/support/summary-reporter.ts"],
     // Generates the suite's RSA key pool once (test/support/key-pool.ts).
     globalSetup: ["./test/support/global-setup.ts"],
+    setupFiles: ["./test/support/per-file.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
