@@ -16,7 +16,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EXAMPLES_DIR, exampleNames, readPackage, readProject, ROOT } from "../support/examples";
 import { builtLibrary } from "../support/library-build";
 
@@ -24,6 +24,8 @@ const HOST = path.join(ROOT, "test/support/pulumi-host.cjs");
 const EXAMPLES = exampleNames();
 let work: string;
 let library: string;
+/** The suite's RSA key pool (test/support/key-pool.ts), for the engine in each host. */
+let rsaKeys: string;
 
 /** Lays the built library out in `<into>` (package.json + a copy of dist), resolving its own deps from this repository. */
 function layOutLibrary(dist: string, into: string): void {
@@ -82,6 +84,7 @@ function host(dir: string, stack: string): Promise<HostResult> {
   delete env.NODE_OPTIONS;
   delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
   if (options?.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+  env.EDGE_MTLS_RSA_KEYS = rsaKeys;
   const engine = path.join(library, "dist/engine/index.js");
   return new Promise((resolve) => {
     execFile(process.execPath, [HOST, engine, String(project.name), stack, typeof project.main === "string" ? project.main : ".", result], { cwd: dir, env, timeout: 240_000 }, (err, _stdout, stderr) => {
@@ -94,6 +97,8 @@ function host(dir: string, stack: string): Promise<HostResult> {
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pulumi-loader-"));
   library = path.join(work, "edge-mtls");
+  rsaKeys = path.join(work, "rsa-keys.json");
+  fs.writeFileSync(rsaKeys, JSON.stringify(inject("rsaKeyPool")), { mode: 0o600 });
   layOutLibrary(await builtLibrary(), library);
 }, 300_000);
 
