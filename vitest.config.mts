@@ -16,9 +16,11 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "components/**/*.test.ts", "engine/**/*.test.ts"],
     pool: "forks",
-    // One worker per core, at least two: much of the suite waits on child processes (tsc, the
-    // Pulumi hosts, npm, nginx, OpenSSL, workerd). vitest's default (cores - 1) is one worker on 2 cores.
-    maxWorkers: Number(process.env.EDGE_MTLS_TEST_WORKERS ?? Math.max(2, os.availableParallelism())),
+    // One worker per core, at least three: much of the suite waits on child processes (tsc, the
+    // Pulumi hosts, npm, nginx, OpenSSL, workerd), and the two costliest files (pulumi-loader,
+    // package/install) would otherwise hold every worker of a 2-core machine while they wait.
+    // vitest's default (cores - 1) is one worker on 2 cores.
+    maxWorkers: Number(process.env.EDGE_MTLS_TEST_WORKERS ?? Math.max(3, os.availableParallelism())),
     // Files share a worker's modules (@pulumi/* and the library load once per worker, not per file).
     // Each engine run is isolated by the SDK's per-run store; test/support/per-file.ts resets the
     // rest before each file. EDGE_MTLS_TEST_ISOLATE=1 gives each file fresh modules again.
