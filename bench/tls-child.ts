@@ -4,6 +4,17 @@
  * the same certificate made directly with @peculiar/x509 from in-memory WebCrypto keys.
  * Blocks of both interleave in one process. Prints one JSON line.
  *
+ * What each side does (unchanged since the bench was written; only the provider got faster):
+ * - provider: `create` as the engine's monitor calls it, on one run's instance (`forRun`):
+ *   a key with every PrivateKey output (PKCS#1/SEC1 and PKCS#8 PEM, public PEM, OpenSSH key
+ *   and both fingerprints), a signed CSR, then the certificate from that CSR with the CA key.
+ *   The provider writes its DER with @peculiar/asn1-x509 structures, field for field as
+ *   @peculiar/x509's generators do (test/engine/tls-encoding.test.ts compares the bytes), and
+ *   signs with node:crypto's `sign` on KeyObjects; it can come out below 1× because it skips
+ *   the generator's parse of its own output and WebCrypto's asynchronous jobs.
+ * - direct (the reference): WebCrypto `generateKey` + `X509CertificateGenerator.create` with
+ *   the CA key already imported; no CSR, no PEM outputs except the certificate's.
+ *
  *   tsx bench/tls-child.ts <leaves per side> <ECDSA|RSA>
  */
 import * as crypto from "node:crypto";

@@ -1,15 +1,18 @@
 /**
  * The `tls` provider (pulumi-tls, bridged from hashicorp/terraform-provider-tls) computed
- * with real cryptography: Node's `crypto` for keys, `@peculiar/x509` for certificates and
- * CSRs. Faithful to the provider's documented behaviour; the mapping is in
+ * with real cryptography: Node's `crypto` for keys and signatures, `@peculiar/x509` and its
+ * ASN.1 structures (`@peculiar/asn1-x509`, `@peculiar/asn1-csr`) for certificates and CSRs,
+ * encoded exactly as @peculiar/x509's generators encode them. Faithful to the provider's documented behaviour; the mapping is in
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
 import { promisify } from "node:util";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import * as asn1X509 from "@peculiar/asn1-x509";
+import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { x509 } from "../../components/common/x509";
 import { certificateIpText } from "../../components/common/ip";
 type WebCrypto = typeof crypto.webcrypto;
-type CryptoKey = Awaited<ReturnType<WebCrypto["subtle"]["importKey"]>>;
 type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
 type SigningAlgorithm = Parameters<WebCrypto["subtle"]["sign"]>[0];
 
@@ -72,9 +75,11 @@ export function rfc3339(d: Date): string {
 interface KeyInfo {
   algorithm: "RSA" | "ECDSA" | "ED25519";
   key: crypto.KeyObject;
-  /** WebCrypto parameters for signing with this key. */
+  /** The key's and the signature's WebCrypto algorithm: what @peculiar/x509 derives the AlgorithmIdentifier from. */
   sign: SignParams;
   signing: SigningAlgorithm;
+  /** The digest `crypto.sign` takes for this key (null for Ed25519, which hashes itself). */
+  digest: string | null;
 }
 
 function keyInfo(privateKeyPem: string): KeyInfo {
@@ -89,6 +94,7 @@ function describeKey(key: crypto.KeyObject): KeyInfo {
         key,
         sign: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
         signing: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+        digest: "sha256",
       };
     case "ec": {
       const curve = Object.values(CURVES).find((c) => c.node === key.asymmetricKeyDetails?.namedCurve);
@@ -98,37 +104,83 @@ function describeKey(key: crypto.KeyObject): KeyInfo {
         key,
         sign: { name: "ECDSA", namedCurve: curve.web },
         signing: { name: "ECDSA", hash: curve.hash },
+        digest: curve.hash.replace("-", "").toLowerCase(),
       };
     }
     case "ed25519":
-      return { algorithm: "ED25519", key, sign: { name: "Ed25519" }, signing: { name: "Ed25519" } };
+      return { algorithm: "ED25519", key, sign: { name: "Ed25519" }, signing: { name: "Ed25519" }, digest: null };
     default:
       throw new Error(`tls: unsupported private key type ${String(key.asymmetricKeyType)}`);
   }
 }
 
-async function cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-  const subtle = crypto.webcrypto.subtle;
-  const pkcs8 = info.key.export({ type: "pkcs8", format: "der" });
-  const spki = crypto.createPublicKey(info.key).export({ type: "spki", format: "der" });
-  const privateKey = await subtle.importKey("pkcs8", pkcs8, info.sign, false, ["sign"]);
-  const publicKey = await subtle.importKey("spki", spki, info.sign, true, ["verify"]);
-  return { privateKey, publicKey };
+/** A public key as certificates and requests carry it. */
+interface PublicKeyInfo {
+  readonly der: ArrayBuffer;
+  readonly asn: asn1X509.SubjectPublicKeyInfo;
+}
+
+/** What a certificate takes from a certificate request (Go's CreateCertificate copies the same). */
+interface RequestInfo {
+  readonly subject: asn1X509.Name;
+  readonly subjectEmpty: boolean;
+  readonly publicKey: PublicKeyInfo;
+  /** The request's subjectAltName extension, as the request carries it (not critical). */
+  readonly san: asn1X509.Extension | undefined;
+}
+
+/** What a certificate gives the certificates it signs, and the public key its CA key must match. */
+interface IssuerInfo {
+  readonly name: asn1X509.Name;
+  /** Go's CreateCertificate copies the parent's SubjectKeyId into AuthorityKeyId. */
+  readonly authorityKeyId: asn1X509.Extension | undefined;
+  readonly publicKeyDer: ArrayBuffer;
+}
+
+/** The IssuerInfo of a certificate this run did not make. */
+function parseIssuer(pem: string): IssuerInfo {
+  const ca = new x509.X509Certificate(pem);
+  const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
+  return {
+    name: AsnConvert.parse(ca.subjectName.toArrayBuffer(), asn1X509.Name),
+    authorityKeyId: caSki ? authorityKeyId(caSki) : undefined,
+    publicKeyDer: ca.publicKey.rawData,
+  };
+}
+
+function authorityKeyId(subjectKeyId: x509.SubjectKeyIdentifierExtension): asn1X509.Extension {
+  return asnExtension(new x509.AuthorityKeyIdentifierExtension(subjectKeyId.keyId, false));
+}
+
+function publicKeyInfo(der: ArrayBuffer): PublicKeyInfo {
+  return { der, asn: AsnConvert.parse(der, asn1X509.SubjectPublicKeyInfo) };
+}
+
+function arrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+/** An x509 extension object as the ASN.1 structure a certificate or request embeds (X509CertificateGenerator does the same). */
+function asnExtension(ext: x509.Extension): asn1X509.Extension {
+  return AsnConvert.parse(ext.rawData, asn1X509.Extension);
 }
 
 /**
  * What one run memoises, so that the N certificates a shared CA signs cost N signatures and
- * not N PEM parses, N WebCrypto imports and N key/certificate checks as well: parsed private
- * keys (by PEM, including the PEMs of keys this run generated), their imported CryptoKeys,
- * parsed certificates, the certificate requests this run signed itself, and CA key/certificate
- * matches. One cache per run (see `forRun`): nothing outlives the run, runs stay isolated.
+ * not N PEM parses and N key/certificate checks as well: parsed private keys (by PEM,
+ * including the PEMs of keys this run generated) and their public keys, what a certificate
+ * gives the certificates it signs (recorded for the certificates this run made, parsed once
+ * for others), the certificate requests this run made itself, the extensions `allowedUses`
+ * map to, and CA key/certificate matches. One cache per run (see `forRun`): nothing outlives the run, runs stay isolated.
  * Outputs are unchanged by it: the cache only skips recomputing what a run already computed.
  */
 class TlsRunCache {
   private readonly keys = new Map<string, KeyInfo>();
-  private readonly imported = new Map<KeyInfo, Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }>>();
-  private readonly certs = new Map<string, x509.X509Certificate>();
-  private readonly ownRequests = new Map<string, x509.Pkcs10CertificateRequest>();
+  private readonly publicKeys = new Map<KeyInfo, PublicKeyInfo>();
+  private readonly algorithms = new Map<KeyInfo, asn1X509.AlgorithmIdentifier>();
+  private readonly certs = new Map<string, IssuerInfo>();
+  private readonly ownRequests = new Map<string, RequestInfo>();
+  private readonly usages = new Map<string, asn1X509.Extension[]>();
   private readonly caMatches = new Map<string, boolean>();
 
   key(pem: string): KeyInfo {
@@ -140,58 +192,149 @@ class TlsRunCache {
     return info;
   }
 
-  /** Records a key this run generated under each PEM encoding it outputs. */
-  rememberKey(info: KeyInfo, pems: readonly string[]): void {
+  /** Records a key this run generated under each PEM encoding it outputs, with its public key. */
+  rememberKey(info: KeyInfo, pems: readonly string[], spkiDer: Buffer): void {
     for (const pem of pems) this.keys.set(pem, info);
+    this.publicKeys.set(info, publicKeyInfo(arrayBuffer(spkiDer)));
   }
 
-  cryptoKeys(info: KeyInfo): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-    let keys = this.imported.get(info);
-    if (!keys) {
-      keys = cryptoKeys(info);
-      this.imported.set(info, keys);
+  publicKey(info: KeyInfo): PublicKeyInfo {
+    let pub = this.publicKeys.get(info);
+    if (!pub) {
+      pub = publicKeyInfo(arrayBuffer(crypto.createPublicKey(info.key).export({ type: "spki", format: "der" })));
+      this.publicKeys.set(info, pub);
     }
-    return keys;
+    return pub;
   }
 
-  certificate(pem: string): x509.X509Certificate {
+  /** The AlgorithmIdentifier of this key's signatures. */
+  signatureAlgorithm(info: KeyInfo): asn1X509.AlgorithmIdentifier {
+    let alg = this.algorithms.get(info);
+    if (!alg) {
+      alg = signatureAlgorithm(info);
+      this.algorithms.set(info, alg);
+    }
+    return alg;
+  }
+
+  /** A CA certificate as its issued certificates need it: one this run made, else parsed. */
+  certificate(pem: string): IssuerInfo {
     let cert = this.certs.get(pem);
     if (!cert) {
-      cert = new x509.X509Certificate(pem);
+      cert = parseIssuer(pem);
       this.certs.set(pem, cert);
     }
     return cert;
   }
 
-  rememberCertificate(pem: string, cert: x509.X509Certificate): void {
+  rememberCertificate(pem: string, cert: IssuerInfo): void {
     this.certs.set(pem, cert);
   }
 
-  /** A certificate request: one this run signed (its signature is known good), else parsed and verified. */
-  async request(pem: string): Promise<x509.Pkcs10CertificateRequest> {
+  /** A certificate request: one this run made (its content is known), else parsed and its signature verified. */
+  async request(pem: string): Promise<RequestInfo> {
     const own = this.ownRequests.get(pem);
     if (own) return own;
     const csr = new x509.Pkcs10CertificateRequest(pem);
     if (!(await csr.verify())) throw new Error("tls: certificate request signature is invalid");
-    return csr;
+    const sanRaw = csr.getExtension("2.5.29.17");
+    // Go copies the request's DNS names, IP addresses and URIs into the template and re-encodes them.
+    const san = sanRaw ? new x509.SubjectAlternativeNameExtension(new x509.SubjectAlternativeNameExtension(sanRaw.rawData).names.toJSON(), false) : undefined;
+    return {
+      subject: AsnConvert.parse(csr.subjectName.toArrayBuffer(), asn1X509.Name),
+      subjectEmpty: csr.subjectName.toString() === "",
+      publicKey: publicKeyInfo(csr.publicKey.rawData),
+      san: san ? asnExtension(san) : undefined,
+    };
   }
 
-  rememberRequest(pem: string, csr: x509.Pkcs10CertificateRequest): void {
-    this.ownRequests.set(pem, csr);
+  rememberRequest(pem: string, request: RequestInfo): void {
+    this.ownRequests.set(pem, request);
+  }
+
+  /** BasicConstraints, KeyUsage and ExtendedKeyUsage for these inputs (built once per distinct set). */
+  usageExtensions(inputs: Record<string, unknown>): asn1X509.Extension[] {
+    const id = JSON.stringify([inputs.isCaCertificate === true, num(inputs.maxPathLength, 0), strList(inputs.allowedUses)]);
+    let exts = this.usages.get(id);
+    if (!exts) {
+      exts = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))].map(asnExtension);
+      this.usages.set(id, exts);
+    }
+    return exts;
   }
 
   /** True when the CA private key is the CA certificate's key (checked once per pair). */
-  caKeyMatches(caCertPem: string, caKeyPem: string, ca: x509.X509Certificate, caInfo: KeyInfo): boolean {
+  caKeyMatches(caCertPem: string, caKeyPem: string, ca: IssuerInfo, caInfo: KeyInfo): boolean {
     const id = `${caCertPem}\u0000${caKeyPem}`;
     let match = this.caMatches.get(id);
     if (match === undefined) {
-      const caSpki = Buffer.from(ca.publicKey.rawData).toString("hex");
-      const keySpki = crypto.createPublicKey(caInfo.key).export({ type: "spki", format: "der" }).toString("hex");
-      match = caSpki === keySpki;
+      match = Buffer.from(ca.publicKeyDer).equals(Buffer.from(this.publicKey(caInfo).der));
       this.caMatches.set(id, match);
     }
     return match;
   }
+}
+
+// ---------------------------------------------------------------- signing
+
+const ALGORITHMS = new x509.AlgorithmProvider();
+
+/** The AlgorithmIdentifier @peculiar/x509's generators derive for a signature by this key. */
+function signatureAlgorithm(info: KeyInfo): asn1X509.AlgorithmIdentifier {
+  return ALGORITHMS.toAsnAlgorithm({ hash: "SHA-256", ...(info.signing as object), ...(info.sign as object) } as Parameters<x509.AlgorithmProvider["toAsnAlgorithm"]>[0]);
+}
+
+/**
+ * Signs DER as the certificate or request's signatureValue: RSASSA-PKCS1-v1_5, ECDSA as a DER
+ * ECDSA-Sig-Value (RFC 5758 §3.2, Node's default `dsaEncoding`), Ed25519 (RFC 8410 §6).
+ * Node's `crypto.sign` on the KeyObject: the same OpenSSL signature WebCrypto makes, without
+ * an import or an async job.
+ */
+function signDer(info: KeyInfo, der: ArrayBuffer): ArrayBuffer {
+  return arrayBuffer(crypto.sign(info.digest, new Uint8Array(der), info.key));
+}
+
+/**
+ * A certificate's DER, built as @peculiar/x509's X509CertificateGenerator builds it (the same
+ * @peculiar/asn1-x509 structures, field for field) from parts the run cache keeps, so that a
+ * shared issuer, its key and the extensions shared by many certificates are encoded once.
+ */
+function certificateDer(parts: {
+  serialNumber: ArrayBuffer;
+  subject: asn1X509.Name;
+  issuer: asn1X509.Name;
+  notBefore: Date;
+  notAfter: Date;
+  publicKey: asn1X509.SubjectPublicKeyInfo;
+  extensions: asn1X509.Extension[];
+  signer: KeyInfo;
+  algorithm: asn1X509.AlgorithmIdentifier;
+}): ArrayBuffer {
+  const tbsCertificate = new asn1X509.TBSCertificate({
+    version: asn1X509.Version.v3,
+    serialNumber: parts.serialNumber,
+    validity: new asn1X509.Validity({ notBefore: parts.notBefore, notAfter: parts.notAfter }),
+    extensions: new asn1X509.Extensions(parts.extensions),
+    subjectPublicKeyInfo: parts.publicKey,
+    subject: parts.subject,
+    issuer: parts.issuer,
+    signature: parts.algorithm,
+  });
+  const signatureValue = signDer(parts.signer, AsnConvert.serialize(tbsCertificate));
+  return AsnConvert.serialize(new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: parts.algorithm, signatureValue }));
+}
+
+/** PKCS #9 extensionRequest (RFC 2985 §5.4.2): how a PKCS #10 request carries extensions. */
+const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+
+/** A PKCS #10 request's DER, built as @peculiar/x509's Pkcs10CertificateRequestGenerator builds it. */
+function certificationRequestDer(request: RequestInfo, signer: KeyInfo, algorithm: asn1X509.AlgorithmIdentifier): ArrayBuffer {
+  const certificationRequestInfo = new CertificationRequestInfo({ subject: request.subject, subjectPKInfo: request.publicKey.asn });
+  if (request.san) {
+    certificationRequestInfo.attributes.push(new asn1X509.Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new asn1X509.Extensions([request.san]))] }));
+  }
+  const signature = signDer(signer, AsnConvert.serialize(certificationRequestInfo));
+  return AsnConvert.serialize(new CertificationRequest({ certificationRequestInfo, signatureAlgorithm: algorithm, signature }));
 }
 
 function sshString(buf: Buffer): Buffer {
@@ -207,8 +350,8 @@ function sshMpint(b64url: string): Buffer {
 }
 
 /** OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1), or undefined for keys SSH cannot express. */
-function sshPublicKey(key: crypto.KeyObject): Buffer | undefined {
-  const jwk = crypto.createPublicKey(key).export({ format: "jwk" });
+function sshPublicKey(publicKey: crypto.KeyObject): Buffer | undefined {
+  const jwk = publicKey.export({ format: "jwk" });
   if (jwk.kty === "RSA" && jwk.e && jwk.n) {
     return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e), sshMpint(jwk.n)]);
   }
@@ -289,10 +432,12 @@ function createPrivateKey(inputs: Record<string, unknown>, cache: TlsRunCache, k
   if (supplied && !keyMatches(supplied, request)) throw new Error(`tls: the key source supplied a key that is not ${algorithm} ${algorithm === "RSA" ? rsaBits : ecdsaCurve}`);
   const key = supplied ?? generatePrivateKey(request);
   const privateKeyPem = key.export({ type: algorithm === "RSA" ? "pkcs1" : algorithm === "ECDSA" ? "sec1" : "pkcs8", format: "pem" }).toString();
-  const publicKeyPem = crypto.createPublicKey(key).export({ type: "spki", format: "pem" }).toString();
-  const ssh = sshPublicKey(key);
+  const publicKey = crypto.createPublicKey(key);
+  const spkiDer = publicKey.export({ type: "spki", format: "der" });
+  const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  const ssh = sshPublicKey(publicKey);
   const privateKeyPemPkcs8 = key.export({ type: "pkcs8", format: "pem" }).toString();
-  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8]);
+  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8], spkiDer);
   const outputs: Record<string, unknown> = {
     algorithm,
     rsaBits,
@@ -398,9 +543,10 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
   return new x509.BasicConstraintsExtension(isCa, isCa && maxPath > 0 ? maxPath : undefined, true);
 }
 
-async function ski(publicKey: CryptoKey | x509.PublicKey): Promise<x509.SubjectKeyIdentifierExtension> {
-  // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID does.
-  return x509.SubjectKeyIdentifierExtension.create(publicKey);
+function ski(publicKey: PublicKeyInfo): x509.SubjectKeyIdentifierExtension {
+  // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID
+  // does and as @peculiar/x509's SubjectKeyIdentifierExtension.create computes it.
+  return new x509.SubjectKeyIdentifierExtension(crypto.createHash("sha1").update(new Uint8Array(publicKey.asn.subjectPublicKey)).digest("hex"), false);
 }
 
 function serialNumber(): string {
@@ -408,6 +554,14 @@ function serialNumber(): string {
   const b = crypto.randomBytes(16);
   b[0] = (b[0] ?? 0) & 0x7f;
   return b.toString("hex");
+}
+
+/** The serial number's INTEGER contents octets: minimal, positive (as @peculiar/x509 writes a serial number). */
+function serialOctets(hex: string): Buffer {
+  let b = Buffer.from(hex, "hex");
+  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
+  if ((b[0] ?? 0) > 0x7f) b = Buffer.concat([Buffer.from([0]), b]);
+  return b;
 }
 
 /**
@@ -437,10 +591,10 @@ export function readyForRenewal(notAfter: Date, earlyRenewalHours: number, now: 
   return now.getTime() >= notAfter.getTime() - earlyRenewalHours * 3600_000;
 }
 
-function certOutputs(inputs: Record<string, unknown>, cert: x509.X509Certificate, v: ReturnType<typeof validity>, now: Date): Record<string, unknown> {
+function certOutputs(inputs: Record<string, unknown>, certPem: string, v: ReturnType<typeof validity>, now: Date): Record<string, unknown> {
   return {
     ...inputs,
-    certPem: `${cert.toString("pem")}\n`,
+    certPem,
     validityStartTime: rfc3339(v.notBefore),
     validityEndTime: rfc3339(v.notAfter),
     earlyRenewalHours: v.early,
@@ -451,56 +605,63 @@ function certOutputs(inputs: Record<string, unknown>, cert: x509.X509Certificate
   };
 }
 
-function serialId(cert: x509.X509Certificate): string {
+function serialId(serial: Buffer): string {
   // The provider's id is the serial number in decimal.
-  return BigInt(`0x${cert.serialNumber}`).toString(10);
+  return BigInt(`0x${serial.toString("hex")}`).toString(10);
 }
 
 async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
-  const keys = await cache.cryptoKeys(info);
+  const publicKey = cache.publicKey(info);
   const name = subjectName(inputs.subject);
+  const subjectEmpty = name.toString() === "";
   const isCa = inputs.isCaCertificate === true;
-  if (isCa && name.toString() === "") throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
+  if (isCa && subjectEmpty) throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
   const v = validity(inputs, ctx.now);
-  const extensions: x509.Extension[] = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))];
-  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), name.toString() === "");
-  if (san) extensions.push(san);
+  const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
+  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), subjectEmpty);
+  if (san) extensions.push(asnExtension(san));
   let skiExt: x509.SubjectKeyIdentifierExtension | undefined;
   if (isCa || inputs.setSubjectKeyId === true) {
-    skiExt = await ski(keys.publicKey);
-    extensions.push(skiExt);
+    skiExt = ski(publicKey);
+    extensions.push(asnExtension(skiExt));
   }
   if (inputs.setAuthorityKeyId === true) {
-    if (!skiExt) skiExt = await ski(keys.publicKey);
-    extensions.push(new x509.AuthorityKeyIdentifierExtension(skiExt.keyId, false));
+    if (!skiExt) skiExt = ski(publicKey);
+    extensions.push(authorityKeyId(skiExt));
   }
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber(),
-    subject: name,
-    issuer: name,
+  const subject = AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
+  const serial = serialOctets(serialNumber());
+  const der = certificateDer({
+    serialNumber: arrayBuffer(serial),
+    subject,
+    issuer: subject,
     notBefore: asn1Time(v.notBefore),
     notAfter: asn1Time(v.notAfter),
-    signingAlgorithm: info.signing,
-    publicKey: keys.publicKey,
-    signingKey: keys.privateKey,
+    publicKey: publicKey.asn,
     extensions,
+    signer: info,
+    algorithm: cache.signatureAlgorithm(info),
   });
-  const outputs: Record<string, unknown> = { ...certOutputs(inputs, cert, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true };
-  cache.rememberCertificate(String(outputs.certPem), cert);
-  return { id: serialId(cert), outputs };
+  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
+  const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true };
+  cache.rememberCertificate(certPem, { name: subject, authorityKeyId: skiExt && (isCa || inputs.setSubjectKeyId === true) ? authorityKeyId(skiExt) : undefined, publicKeyDer: publicKey.der });
+  return { id: serialId(serial), outputs };
 }
 
 async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
-  const keys = await cache.cryptoKeys(info);
   const name = subjectName(inputs.subject);
-  const extensions: x509.Extension[] = [];
   const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), false);
-  if (san) extensions.push(san);
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: info.signing, extensions });
-  const certRequestPem = `${csr.toString("pem")}\n`;
-  cache.rememberRequest(certRequestPem, csr);
+  const request: RequestInfo = {
+    subject: AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name),
+    subjectEmpty: name.toString() === "",
+    publicKey: cache.publicKey(info),
+    san: san ? asnExtension(san) : undefined,
+  };
+  const der = certificationRequestDer(request, info, cache.signatureAlgorithm(info));
+  const certRequestPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateRequestTag)}\n`;
+  cache.rememberRequest(certRequestPem, request);
   return {
     id: crypto.createHash("sha1").update(certRequestPem).digest("hex"),
     outputs: { ...inputs, certRequestPem, keyAlgorithm: info.algorithm },
@@ -508,40 +669,39 @@ async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunC
 }
 
 async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
-  const csr = await cache.request(str(inputs.certRequestPem) ?? "");
+  const request = await cache.request(str(inputs.certRequestPem) ?? "");
   const caCertPem = str(inputs.caCertPem) ?? "";
   const caKeyPem = str(inputs.caPrivateKeyPem) ?? "";
-  const ca = cache.certificate(caCertPem);
+  const issuer = cache.certificate(caCertPem);
   const caInfo = cache.key(caKeyPem);
-  const caKeys = await cache.cryptoKeys(caInfo);
   // The CA key must be the CA certificate's key.
-  if (!cache.caKeyMatches(caCertPem, caKeyPem, ca, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
+  if (!cache.caKeyMatches(caCertPem, caKeyPem, issuer, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
   const v = validity(inputs, ctx.now);
-  const sanRaw = csr.getExtension("2.5.29.17");
-  const sanFromCsr = sanRaw ? new x509.SubjectAlternativeNameExtension(sanRaw.rawData) : undefined;
-  const extensions: x509.Extension[] = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))];
-  if (sanFromCsr) {
-    const subjectEmpty = csr.subjectName.toString() === "";
-    extensions.push(new x509.SubjectAlternativeNameExtension(sanFromCsr.names.toJSON(), subjectEmpty));
+  const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
+  if (request.san) {
+    // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
+    extensions.push(new asn1X509.Extension({ extnID: request.san.extnID, critical: request.subjectEmpty, extnValue: request.san.extnValue }));
   }
-  if (inputs.isCaCertificate === true || inputs.setSubjectKeyId === true) extensions.push(await ski(csr.publicKey));
-  // Go's CreateCertificate copies the parent's SubjectKeyId into AuthorityKeyId when issuer != subject.
-  const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
-  if (caSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(caSki.keyId, false));
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber(),
-    subject: csr.subjectName,
-    issuer: ca.subjectName,
+  const skiExt = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? ski(request.publicKey) : undefined;
+  if (skiExt) extensions.push(asnExtension(skiExt));
+  if (issuer.authorityKeyId) extensions.push(issuer.authorityKeyId);
+  const serial = serialOctets(serialNumber());
+  const der = certificateDer({
+    serialNumber: arrayBuffer(serial),
+    subject: request.subject,
+    issuer: issuer.name,
     notBefore: asn1Time(v.notBefore),
     notAfter: asn1Time(v.notAfter),
-    signingAlgorithm: caInfo.signing,
-    publicKey: csr.publicKey,
-    signingKey: caKeys.privateKey,
+    publicKey: request.publicKey.asn,
     extensions,
+    signer: caInfo,
+    algorithm: cache.signatureAlgorithm(caInfo),
   });
-  const outputs: Record<string, unknown> = { ...certOutputs(inputs, cert, v, ctx.now), caKeyAlgorithm: caInfo.algorithm };
-  cache.rememberCertificate(String(outputs.certPem), cert);
-  return { id: serialId(cert), outputs };
+  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
+  const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), caKeyAlgorithm: caInfo.algorithm };
+  // An intermediate CA signs with what it is made of; recorded, not parsed back.
+  cache.rememberCertificate(certPem, { name: request.subject, authorityKeyId: skiExt ? authorityKeyId(skiExt) : undefined, publicKeyDer: request.publicKey.der });
+  return { id: serialId(serial), outputs };
 }
 
 const COMPUTED: Readonly<Record<string, readonly string[]>> = {

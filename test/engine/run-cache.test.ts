@@ -1,12 +1,14 @@
 /**
  * What the engine's per-run caching and run settings must not change: the `tls` provider's
  * checks still fail for bad input although it memoises keys, certificates and CA checks,
- * runs do not share that memo, a key source's keys must match the request, the key-identifier
+ * what it memoises across the certificates of one run (usage extensions, issuers, its own
+ * requests) never leaks from one certificate into another, runs do not share that memo, a key source's keys must match the request, the key-identifier
  * aliases render in one pass exactly as before, and `Error.stackTraceLimit` is restored.
  */
 import * as crypto from "node:crypto";
 import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
+import { x509 } from "../../components/common/x509";
 import { runProgram, type PlanResult } from "../../engine";
 import { keyIdentifierReplacer } from "../../engine/render";
 import { createTlsProvider, generatePrivateKey, tlsProvider } from "../../engine/providers/tls";
@@ -62,6 +64,107 @@ describe("tls provider's per-run cache", () => {
     const second = tlsProvider.forRun?.();
     expect(first).toBeDefined();
     expect(first).not.toBe(second);
+  });
+});
+
+/** One run's provider and a `create` per resource type, as the monitor calls it. */
+function oneRun() {
+  const provider = createTlsProvider().forRun?.();
+  if (!provider) throw new Error("the tls provider has no per-run instances");
+  const create = async (type: string, inputs: Record<string, unknown>) => (await provider.create(inputs, { type: `tls:index/${type}`, name: "x", urn: `urn:${type}`, now: NOW })).outputs;
+  return {
+    create,
+    key: () => create("privateKey:PrivateKey", { algorithm: "ECDSA", ecdsaCurve: "P256" }),
+    ca: (key: Record<string, unknown>, commonName: string) => create("selfSignedCert:SelfSignedCert", { privateKeyPem: key.privateKeyPem, subject: { commonName }, isCaCertificate: true, validityPeriodHours: 100, allowedUses: ["cert_signing"] }),
+    csr: (key: Record<string, unknown>, commonName: string) => create("certRequest:CertRequest", { privateKeyPem: key.privateKeyPem, subject: { commonName }, dnsNames: [commonName] }),
+    issue: (csr: Record<string, unknown>, caKey: Record<string, unknown>, ca: Record<string, unknown>, more: Record<string, unknown>) =>
+      create("locallySignedCert:LocallySignedCert", { certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: caKey.privateKeyPem, validityPeriodHours: 10, ...more }),
+    sign: async (csr: Record<string, unknown>, caKey: Record<string, unknown>, ca: Record<string, unknown>, more: Record<string, unknown>) =>
+      parsed(await create("locallySignedCert:LocallySignedCert", { certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: caKey.privateKeyPem, validityPeriodHours: 10, ...more })),
+  };
+}
+
+function parsed(cert: Record<string, unknown>): x509.X509Certificate {
+  return new x509.X509Certificate(String(cert.certPem));
+}
+
+describe("tls provider's per-run cache, across certificates of one run", () => {
+  it("gives each set of allowedUses its own key usages", async () => {
+    const run = oneRun();
+    const caKey = await run.key();
+    const ca = await run.ca(caKey, "ca");
+    const csr = await run.csr(await run.key(), "leaf");
+    const server = await run.sign(csr, caKey, ca, { allowedUses: ["digital_signature", "server_auth"] });
+    const client = await run.sign(csr, caKey, ca, { allowedUses: ["key_encipherment", "client_auth"] });
+    expect(server.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.digitalSignature);
+    expect(server.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual(["1.3.6.1.5.5.7.3.1"]);
+    expect(client.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.keyEncipherment);
+    expect(client.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual(["1.3.6.1.5.5.7.3.2"]);
+  });
+
+  it("gives a CA certificate and a leaf with the same allowedUses their own basic constraints", async () => {
+    const run = oneRun();
+    const caKey = await run.key();
+    const ca = await run.ca(caKey, "ca");
+    const csr = await run.csr(await run.key(), "sub");
+    const intermediate = await run.sign(csr, caKey, ca, { allowedUses: ["cert_signing"], isCaCertificate: true, maxPathLength: 1 });
+    const leaf = await run.sign(csr, caKey, ca, { allowedUses: ["cert_signing"] });
+    const again = await run.sign(csr, caKey, ca, { allowedUses: ["cert_signing"], isCaCertificate: true });
+    expect(intermediate.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: true, pathLength: 1 });
+    expect(leaf.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: false, pathLength: undefined });
+    expect(again.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: true, pathLength: undefined });
+  });
+
+  it("names each certificate's own issuer and authority key identifier when two CAs sign in one run", async () => {
+    const run = oneRun();
+    const [keyA, keyB] = [await run.key(), await run.key()];
+    const [caA, caB] = [await run.ca(keyA, "CA A"), await run.ca(keyB, "CA B")];
+    const csr = await run.csr(await run.key(), "leaf");
+    for (const [key, ca] of [[keyA, caA], [keyB, caB], [keyA, caA]] as const) {
+      const leaf = await run.sign(csr, key, ca, { allowedUses: ["server_auth"] });
+      const issuer = new x509.X509Certificate(String(ca.certPem));
+      expect(leaf.issuer).toBe(issuer.subject);
+      expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+      expect(await leaf.verify({ publicKey: issuer.publicKey, signatureOnly: true })).toBe(true);
+    }
+  });
+
+  it("signs with an intermediate CA the run issued as with one it parsed: its subject as issuer, its key identifier, its key", async () => {
+    const run = oneRun();
+    const rootKey = await run.key();
+    const root = await run.ca(rootKey, "root");
+    const subKey = await run.key();
+    // The intermediate's certPem exactly as the run output it: the run signs with what it recorded.
+    const subOutputs = await run.issue(await run.csr(subKey, "intermediate"), rootKey, root, { allowedUses: ["cert_signing"], isCaCertificate: true });
+    const sub = parsed(subOutputs);
+    const leaf = await run.sign(await run.csr(await run.key(), "leaf"), subKey, subOutputs, { allowedUses: ["server_auth"] });
+    expect(leaf.issuer).toBe(sub.subject);
+    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(sub.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+    expect(await leaf.verify({ publicKey: sub.publicKey, signatureOnly: true })).toBe(true);
+  });
+
+  it("gives no authority key identifier to certificates of an issuer without a subject key identifier", async () => {
+    const run = oneRun();
+    const caKey = await run.key();
+    // Not a CA certificate, no setSubjectKeyId: no SKI, although setAuthorityKeyId makes the provider compute one for its AKI.
+    const issuer = await run.create("selfSignedCert:SelfSignedCert", { privateKeyPem: caKey.privateKeyPem, subject: { commonName: "issuer" }, setAuthorityKeyId: true, validityPeriodHours: 10, allowedUses: ["cert_signing"] });
+    expect(parsed(issuer).getExtension(x509.SubjectKeyIdentifierExtension)).toBeNull();
+    expect(parsed(issuer).getExtension(x509.AuthorityKeyIdentifierExtension)).not.toBeNull();
+    const leaf = await run.sign(await run.csr(await run.key(), "leaf"), caKey, issuer, { allowedUses: ["server_auth"] });
+    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)).toBeNull();
+  });
+
+  it("signs a request another run made, after verifying it, into the same subject and SANs as its own request gives", async () => {
+    const made = oneRun();
+    const foreignCsr = await made.csr(await made.key(), "svc.mesh.internal");
+    const run = oneRun();
+    const caKey = await run.key();
+    const ca = await run.ca(caKey, "ca");
+    const ownCsr = await run.csr(await run.key(), "svc.mesh.internal");
+    const foreign = await run.sign(foreignCsr, caKey, ca, { allowedUses: ["server_auth"] });
+    const own = await run.sign(ownCsr, caKey, ca, { allowedUses: ["server_auth"] });
+    expect(foreign.subject).toBe(own.subject);
+    expect(Buffer.from(foreign.getExtension("2.5.29.17")?.rawData ?? new ArrayBuffer(0)).toString("hex")).toBe(Buffer.from(own.getExtension("2.5.29.17")?.rawData ?? new ArrayBuffer(1)).toString("hex"));
   });
 });
 
