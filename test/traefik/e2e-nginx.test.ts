@@ -92,7 +92,9 @@ interface NginxCase {
 
 const CASES = {
   listed: { caller: "listed" },
-  // A server of its own, so that this request is a full handshake too (not a resumption of the one above).
+  // A server block of its own. nginx keeps one upstream TLS session per proxied address, shared by
+  // server blocks proxying to the same address, so this request may resume a session of the case
+  // above: the identity the server sees must not depend on that.
   listedIdentity: { caller: "listed" },
   unlistedSameCa: { caller: "unlistedSameCa" },
   otherCa: { caller: "otherCa" },
@@ -100,6 +102,9 @@ const CASES = {
   tls12Only: { caller: "listed", edit: (s) => s.replace("proxy_ssl_protocols TLSv1.3;", "proxy_ssl_protocols TLSv1.2;") },
   noSni: { caller: "listed", edit: (s) => s.replace("proxy_ssl_server_name on;", "proxy_ssl_server_name off;") },
   rogueServerTrust: { caller: "listed", trust: "rogue" },
+  // Session resumption as rendered (proxy_ssl_session_reuse on), and the same snippet with it off.
+  resumption: { caller: "listed" },
+  noResumption: { caller: "listed", edit: (s) => s.replace("proxy_ssl_session_reuse on;", "proxy_ssl_session_reuse off;") },
 } satisfies Record<string, NginxCase>;
 type CaseName = keyof typeof CASES;
 const CASE_NAMES = Object.keys(CASES) as CaseName[];
@@ -159,7 +164,7 @@ describeIfNginx("nginx → mTLS server enforcing the rendered TLSOption", () => 
 
   it("the server sees the caller identity (CN and URI SAN), the service host as SNI and Host, over TLS 1.3", async () => {
     const res = await throughNginx("listedIdentity");
-    expect(res.seen).toEqual([
+    expect(res.seen.map(({ resumed: _resumed, ...seen }) => seen)).toEqual([
       { host: HOST, servername: HOST, protocol: "TLSv1.3", peerCommonName: "nginx-gateway", peerUris: ["spiffe://mesh.internal/nginx-gateway"] },
     ]);
   });
@@ -201,5 +206,24 @@ describeIfNginx("nginx → mTLS server enforcing the rendered TLSOption", () => 
     expect(res.status).toBe(502);
     expect(res.log).toMatch(/upstream SSL certificate verify error/);
     expect(res.seen).toEqual([]);
+  });
+
+  // Each proxied request is a new upstream connection (no upstream keepalive). The first request may
+  // itself resume a session another case left with nginx (one session per proxied address); the
+  // next one must resume the session nginx kept (proxy_ssl_session_reuse on).
+  it("the rendered snippet resumes the TLS session on the next connection, still as the listed caller", async () => {
+    const first = await throughNginx("resumption");
+    const second = await throughNginx("resumption");
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.seen.map((r) => ({ resumed: r.resumed, caller: r.peerCommonName, uris: r.peerUris, protocol: r.protocol }))).toEqual([
+      { resumed: true, caller: "nginx-gateway", uris: ["spiffe://mesh.internal/nginx-gateway"], protocol: "TLSv1.3" },
+    ]);
+  });
+
+  it("with proxy_ssl_session_reuse off every connection is a full handshake (the resumption check can fail)", async () => {
+    const first = await throughNginx("noResumption");
+    const second = await throughNginx("noResumption");
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([...first.seen, ...second.seen].map((r) => r.resumed)).toEqual([false, false]);
   });
 });
