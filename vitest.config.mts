@@ -1,5 +1,10 @@
+import * as os from "node:os";
 import * as path from "node:path";
 import { defineConfig } from "vitest/config";
+
+// V8's code cache for every Node process of the run (vitest workers, tsc, ts-node, npm, the CLI):
+// the same large modules (typescript, @pulumi/*) are compiled once instead of once per process.
+process.env.NODE_COMPILE_CACHE ??= path.resolve(import.meta.dirname, "node_modules/.cache/node-compile-cache");
 
 export default defineConfig({
   resolve: {
@@ -10,11 +15,21 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "components/**/*.test.ts", "engine/**/*.test.ts"],
-    // Each file gets its own process: the Pulumi runtime keeps global state.
     pool: "forks",
+    // One worker per core, at least three: much of the suite waits on child processes (tsc, the
+    // Pulumi hosts, npm, nginx, OpenSSL, workerd), and the two costliest files (pulumi-loader,
+    // package/install) would otherwise hold every worker of a 2-core machine while they wait.
+    // vitest's default (cores - 1) is one worker on 2 cores.
+    maxWorkers: Number(process.env.EDGE_MTLS_TEST_WORKERS ?? Math.max(3, os.availableParallelism())),
+    // Files share a worker's modules (@pulumi/* and the library load once per worker, not per file).
+    // Each engine run is isolated by the SDK's per-run store; test/support/per-file.ts resets the
+    // rest before each file. EDGE_MTLS_TEST_ISOLATE=1 gives each file fresh modules again.
+    isolate: process.env.EDGE_MTLS_TEST_ISOLATE === "1",
     reporters: ["default", "./test/support/summary-reporter.ts"],
-    // Generates the suite's RSA key pool once (test/support/key-pool.ts).
+    // Generates the suite's RSA key pool once (test/support/key-pool.ts) and a scratch directory for the run.
     globalSetup: ["./test/support/global-setup.ts"],
+    // Before each file: fresh key pool, and the file's CPU recorded for the summary reporter.
+    setupFiles: ["./test/support/per-file.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,17 +1,18 @@
 /**
  * `npm run plan -- --base <git ref>` on a temporary git repository holding this project
  * (components, stacks, the dev stack file): each commit changes the dev stack's config, and
- * diff.md must show exactly what that commit changes.
+ * diff.md must show exactly what that commit changes. The CLI's `main` runs in this process
+ * (test/engine/cli.test.ts checks the CLI as a child process: exit codes, stdout, stderr).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../engine/cli";
 import { addBillingCaller, addOrdersHostname } from "../support/stack-edits";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 let repo: string;
 const commits: Record<"base" | "caller" | "hostname", string> = { base: "", caller: "", hostname: "" };
 
@@ -26,16 +27,23 @@ interface PlanRun {
   diff: string;
 }
 
-function plan(args: readonly string[]): Promise<PlanRun> {
+/** `npm run plan -- --dir <repo> --stack dev …`: the CLI's `main` in this process, console captured. */
+async function plan(args: readonly string[]): Promise<PlanRun> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-base-out-"));
-  return new Promise((resolve) => {
-    execFile(TSX, [path.join(ROOT, "engine/cli.ts"), "--stack", "dev", "--out", out, "--at", "2027-01-10", ...args], { cwd: repo, timeout: 180_000 }, (err, stdout, stderr) => {
-      const file = path.join(out, "diff.md");
-      const diff = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-      fs.rmSync(out, { recursive: true, force: true });
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr, diff });
-    });
-  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(`${a.map(String).join(" ")}\n`));
+  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void stderr.push(`${a.map(String).join(" ")}\n`));
+  try {
+    const code = await main(["--dir", repo, "--stack", "dev", "--out", out, "--at", "2027-01-10", ...args]);
+    const file = path.join(out, "diff.md");
+    const diff = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    return { code, stdout: stdout.join(""), stderr: stderr.join(""), diff };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** The bullet items of one `## <heading> (n)` section of diff.md: `type name`, property lines dropped. */

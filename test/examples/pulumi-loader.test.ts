@@ -1,8 +1,8 @@
 /**
  * Every example loads the way `pulumi up` loads it, and plans.
  *
- * The library is built (`tsconfig.build.json`) and laid out as `npm install` lays out the
- * example (`"edge-mtls": "file:../.."` with install-links): a copy of the example outside this
+ * The library is built once per run (`npm run build`, shared with test/package/install.test.ts:
+ * test/support/library-build.ts) and laid out as `npm install` lays out the example (`"edge-mtls": "file:../.."` with install-links): a copy of the example outside this
  * repository, whose node_modules holds the built library and exactly the packages its
  * package.json declares (links to this repository's installed copies, so one @pulumi/pulumi).
  * Nothing of the repository's tsconfig (its `paths`) or node_modules is reachable by walking up.
@@ -12,22 +12,25 @@
  * language host does for `runtime.options.typescript`: the SDK registers its ts-node with the
  * example's tsconfig.json and type-checks. The offline engine stands in for the Pulumi engine.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EXAMPLES_DIR, exampleNames, readPackage, readProject, ROOT } from "../support/examples";
+import { builtLibrary } from "../support/library-build";
 
 const HOST = path.join(ROOT, "test/support/pulumi-host.cjs");
 const EXAMPLES = exampleNames();
 let work: string;
 let library: string;
+/** The suite's RSA key pool (test/support/key-pool.ts), for the engine in each host. */
+let rsaKeys: string;
 
-/** Builds the library into `<work>/edge-mtls` (package.json + dist), resolving its own deps from this repository. */
-function buildLibrary(into: string): void {
+/** Lays the built library out in `<into>` (package.json + a copy of dist), resolving its own deps from this repository. */
+function layOutLibrary(dist: string, into: string): void {
   fs.mkdirSync(into, { recursive: true });
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(into, "dist")], { cwd: ROOT, stdio: "pipe" });
+  fs.cpSync(dist, path.join(into, "dist"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, "package.json"), path.join(into, "package.json"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(into, "node_modules"), "dir");
 }
@@ -54,7 +57,7 @@ interface HostResult {
 }
 
 /** At most this many hosts at once: each type-checks the SDK's and providers' typings (CPU and memory). */
-const LIMIT = Math.max(1, Math.min(3, os.availableParallelism() - 1));
+const LIMIT = Math.max(2, Math.min(3, os.availableParallelism()));
 let running = 0;
 const waiting: (() => void)[] = [];
 async function limited<T>(task: () => Promise<T>): Promise<T> {
@@ -81,6 +84,7 @@ function host(dir: string, stack: string): Promise<HostResult> {
   delete env.NODE_OPTIONS;
   delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
   if (options?.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+  env.EDGE_MTLS_RSA_KEYS = rsaKeys;
   const engine = path.join(library, "dist/engine/index.js");
   return new Promise((resolve) => {
     execFile(process.execPath, [HOST, engine, String(project.name), stack, typeof project.main === "string" ? project.main : ".", result], { cwd: dir, env, timeout: 240_000 }, (err, _stdout, stderr) => {
@@ -90,10 +94,12 @@ function host(dir: string, stack: string): Promise<HostResult> {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pulumi-loader-"));
   library = path.join(work, "edge-mtls");
-  buildLibrary(library);
+  rsaKeys = path.join(work, "rsa-keys.json");
+  fs.writeFileSync(rsaKeys, JSON.stringify(inject("rsaKeyPool")), { mode: 0o600 });
+  layOutLibrary(await builtLibrary(), library);
 }, 300_000);
 
 afterAll(() => {

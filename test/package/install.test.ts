@@ -10,7 +10,7 @@
  * package.json), so that an offline install resolves the same versions whose tarballs the
  * cache holds; npm still resolves, dedupes and prunes the tree itself.
  *
- * Slow by nature (a build, an install, three typechecks, two program runs): one file, one
+ * Slow by nature (a build shared with pulumi-loader.test.ts, an install, three typechecks, two program runs): one file, one
  * pack, one install shared by every assertion.
  */
 import { execFile } from "node:child_process";
@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtLibrary } from "../support/library-build";
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -134,8 +135,8 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pack-"));
   app = path.join(tmp, "app");
 
-  const build = await run("npm", ["run", "build"], ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+  // `npm run build` (the prepack script), once per run for this file and pulumi-loader.test.ts.
+  await builtLibrary();
   const pack = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp], ROOT);
   if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
   const packed = (JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0];

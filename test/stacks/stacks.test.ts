@@ -46,6 +46,18 @@ describe.each(STACKS)("stack %s", (stack) => {
     for (const o of options) expect((o.inputs.spec as { clientAuth: { clientAuthType: string } }).clientAuth.clientAuthType).toBe("RequireAndVerifyClientCert");
   });
 
+  // Traefik (Go crypto/tls) issues session tickets unless a TLSOption sets `disableSessionTickets`
+  // ("disables TLS session resumption via session tickets", the upstream TLSOption CRD).
+  it("leaves TLS session resumption on in every TLSOption (disableSessionTickets, a real CRD field, is never set)", () => {
+    const options = plan(stack).all("kubernetes:traefik.io/v1alpha1:TLSOption");
+    expect(options.length).toBeGreaterThan(0);
+    const [first] = options;
+    // The field exists in the CRD (a misspelling would be refused): the check below names a real field.
+    expect(validateCustomResource({ apiVersion: "traefik.io/v1alpha1", kind: "TLSOption", metadata: {}, spec: { ...(first?.inputs.spec as object), disableSessionTickets: true } })).toEqual([]);
+    expect(options.filter((o) => (o.inputs.spec as { disableSessionTickets?: boolean }).disableSessionTickets === true).map((o) => o.name)).toEqual([]);
+    expect(options.every((o) => !("disableSessionTickets" in (o.inputs.spec as object)))).toBe(true);
+  });
+
   it("routes every internal hostname on the mesh entrypoint", () => {
     const routes = plan(stack).all("kubernetes:traefik.io/v1alpha1:IngressRoute");
     for (const r of routes) expect((r.inputs.spec as { entryPoints: string[] }).entryPoints).toEqual(["mesh"]);

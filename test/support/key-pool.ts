@@ -3,7 +3,8 @@
  * and injected into the engine through its `providers` option. The engine stays real: every
  * `PrivateKey` still goes through the `tls` provider (PEM encodings, public key, OpenSSH
  * form, fingerprints, id); only the RSA prime search is done once for the suite. Each key is
- * handed out once per test file (process); when the pool runs dry, keys are generated as usual.
+ * handed out once per test file (test/support/per-file.ts resets the pool before each file);
+ * when the pool runs dry, keys are generated as usual.
  */
 import * as crypto from "node:crypto";
 import { inject } from "vitest";
@@ -20,7 +21,7 @@ declare module "vitest" {
 }
 
 /** How many keys of each size the pool holds (the most one test file uses, with room to spare). */
-export const POOL_SIZES: Readonly<Record<number, number>> = { 2048: 12, 3072: 2, 4096: 8 };
+export const POOL_SIZES: Readonly<Record<number, number>> = { 2048: 16, 3072: 2, 4096: 8 };
 
 const next = new Map<number, number>();
 let pems: Record<string, string[]> | undefined;
@@ -36,6 +37,11 @@ export const pooledRsaKeys: KeySource = (request) => {
   next.set(request.rsaBits, i + 1);
   return crypto.createPrivateKey(pem);
 };
+
+/** Hands the whole pool out again (before each test file). */
+export function resetPooledRsaKeys(): void {
+  next.clear();
+}
 
 /** The engine's providers, with RSA keys from the suite's pool. */
 export function pooledProviders(): SimulatedProvider[] {

@@ -19,15 +19,16 @@ export function nginxBinary(): string | undefined {
 
 
 export interface RunningNginx {
-  /** Port nginx listens on (plain HTTP, loopback). */
+  /** Port nginx listens on (plain HTTP, loopback); the first server's with several. */
   readonly port: number;
+  /** Port of each server, in the order given. */
+  readonly ports: readonly number[];
   /** The temp prefix (config, logs); removed by stop(). */
   readonly prefix: string;
-  /** nginx's error log so far. */
-  errorLog(): string;
+  /** nginx's error log so far: the process's (start-up) and the first server's; with `server`, that server's only. */
+  errorLog(server?: number): string;
   stop(): Promise<void>;
 }
-
 
 /**
  * Starts nginx with one `server` on 127.0.0.1:<random port> whose body is `serverBody`
@@ -35,24 +36,38 @@ export interface RunningNginx {
  * (relative names), so the body can reference them by absolute path via `prefix`.
  */
 export async function startNginx(serverBody: (prefix: string) => string, files: Record<string, string> = {}): Promise<RunningNginx> {
+  return startNginxServers([serverBody], files);
+}
+
+/**
+ * Starts ONE nginx process with one `server` per body, each on its own random loopback port
+ * with its own error log: independent cases (each its own configuration and upstream
+ * connections) served by a single nginx, started and checked (`nginx -t`) once.
+ */
+export async function startNginxServers(serverBodies: ReadonlyArray<(prefix: string) => string>, files: Record<string, string> = {}): Promise<RunningNginx> {
   const bin = nginxBinary();
   if (!bin) throw new Error("nginx is not installed (apt-get install nginx-light)");
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-nginx-"));
   try {
-    return await launch(bin, prefix, serverBody, files);
+    return await launch(bin, prefix, serverBodies, files);
   } catch (e) {
     fs.rmSync(prefix, { recursive: true, force: true });
     throw e;
   }
 }
 
-async function launch(bin: string, prefix: string, serverBody: (prefix: string) => string, files: Record<string, string>): Promise<RunningNginx> {
+async function launch(bin: string, prefix: string, serverBodies: ReadonlyArray<(prefix: string) => string>, files: Record<string, string>): Promise<RunningNginx> {
   for (const [name, content] of Object.entries(files)) {
     fs.writeFileSync(path.join(prefix, name), content, { mode: 0o600 });
   }
-  const port = await freePort();
+  const ports: number[] = [];
+  while (ports.length < serverBodies.length) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
   const tmp = (d: string) => path.join(prefix, d);
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"]) fs.mkdirSync(tmp(d));
+  const serverLog = (i: number) => tmp(i === 0 ? "logs/error.log" : `logs/server-${i}.log`);
   const conf = [
     "daemon off;",
     // Single process: no privilege drop, so the worker can read 0600 key files owned by the test user.
@@ -69,21 +84,19 @@ async function launch(bin: string, prefix: string, serverBody: (prefix: string) 
     `  scgi_temp_path ${tmp("scgi")};`,
     "  proxy_connect_timeout 5s;",
     "  proxy_read_timeout 5s;",
-    "  server {",
-    `    listen 127.0.0.1:${port};`,
-    serverBody(prefix),
-    "  }",
+    ...serverBodies.flatMap((body, i) => ["  server {", `    listen 127.0.0.1:${ports[i]};`, `    error_log ${serverLog(i)} info;`, body(prefix), "  }"]),
     "}",
     "",
   ].join("\n");
   fs.writeFileSync(tmp("nginx.conf"), conf);
-  const errorLog = () => {
+  const read = (file: string) => {
     try {
-      return fs.readFileSync(tmp("logs/error.log"), "utf8");
+      return fs.readFileSync(file, "utf8");
     } catch {
       return "";
     }
   };
+  const errorLog = (server?: number) => (server === undefined ? read(tmp("logs/error.log")) : read(serverLog(server)));
   const check = spawnSync(bin, ["-t", "-p", prefix, "-c", tmp("nginx.conf")], { encoding: "utf8", timeout: 10_000 });
   if (check.status !== 0) {
     throw new Error(`nginx -t failed:\n${check.stderr}\n${conf}`);
@@ -100,16 +113,18 @@ async function launch(bin: string, prefix: string, serverBody: (prefix: string) 
     fs.rmSync(prefix, { recursive: true, force: true });
   };
   try {
-    await waitForPort(port, 5000, () => {
-      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${errorLog()}`);
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}:\n${errorLog()}`);
-    });
+    for (const port of ports) {
+      await waitForPort(port, 5000, () => {
+        if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${errorLog()}`);
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}:\n${errorLog()}`);
+      });
+    }
   } catch (e) {
     await stop();
     throw e;
   }
-  return { port, prefix, errorLog, stop };
+  return { port: ports[0] as number, ports, prefix, errorLog, stop };
 }
 
 /** GET http://127.0.0.1:<port><path> with a bounded timeout; resolves status and body. */

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runStack, type PlanResult } from "../../engine";
+import { pooledProviders } from "./key-pool";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const EXAMPLES_DIR = path.join(ROOT, "examples");
@@ -53,10 +54,10 @@ export const PLAN_AT = new Date("2026-01-01T00:00:00Z");
 
 /**
  * Plans every program once, in order (runs cannot overlap: the Pulumi runtime is global).
- * Call from `beforeAll`.
+ * RSA keys come from the suite's pool (test/support/key-pool.ts). Call from `beforeAll`.
  */
 export async function planAll(programs: readonly ProjectStack[]): Promise<Map<string, PlanResult>> {
   const plans = new Map<string, PlanResult>();
-  for (const p of programs) plans.set(p.label, await runStack(p.dir, p.stack, { now: PLAN_AT }));
+  for (const p of programs) plans.set(p.label, await runStack(p.dir, p.stack, { now: PLAN_AT, providers: pooledProviders() }));
   return plans;
 }

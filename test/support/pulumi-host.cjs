@@ -20,6 +20,10 @@
  *
  * Writes a JSON summary of the plan to <result.json>; exits 1 with the error on stderr when
  * the program does not load or plan.
+ *
+ * With EDGE_MTLS_RSA_KEYS=<file.json> (PKCS#8 PEMs by modulus length: the suite's key pool,
+ * test/support/key-pool.ts), the engine's `tls` provider takes RSA keys from that pool (each
+ * once) instead of searching for primes; every key still goes through the provider.
  */
 "use strict";
 const fs = require("node:fs");
@@ -34,6 +38,30 @@ const engine = require(engineModule);
 // The SDK entry point the language host runs; the same copy of @pulumi/pulumi the program loads.
 const entry = require.resolve("@pulumi/pulumi/cmd/run", { paths: [process.cwd()] });
 
+/** The engine's providers with pooled RSA keys, or undefined (the engine's defaults). */
+function pooledProviders() {
+  const file = process.env.EDGE_MTLS_RSA_KEYS;
+  if (!file) return undefined;
+  const crypto = require("node:crypto");
+  const path = require("node:path");
+  const providers = path.join(path.dirname(engineModule), "providers");
+  const pems = JSON.parse(fs.readFileSync(file, "utf8"));
+  const next = new Map();
+  const keySource = (request) => {
+    if (request.algorithm !== "RSA") return undefined;
+    const list = pems[String(request.rsaBits)] ?? [];
+    const i = next.get(request.rsaBits) ?? 0;
+    if (i >= list.length) return undefined;
+    next.set(request.rsaBits, i + 1);
+    return crypto.createPrivateKey(list[i]);
+  };
+  return [
+    require(path.join(providers, "tls.js")).createTlsProvider({ keySource }),
+    require(path.join(providers, "random.js")).randomProvider,
+    require(path.join(providers, "cloud.js")).cloudProvider,
+  ];
+}
+
 function sdkHost() {
   return new Promise((resolve) => {
     process.once("beforeExit", () => resolve(undefined));
@@ -43,7 +71,7 @@ function sdkHost() {
 }
 
 engine
-  .runStack(process.cwd(), stack, { host: sdkHost })
+  .runStack(process.cwd(), stack, { host: sdkHost, providers: pooledProviders() })
   .then((plan) => {
     fs.writeFileSync(
       resultFile,

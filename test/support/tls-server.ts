@@ -24,6 +24,8 @@ export interface SeenRequest {
   readonly protocol: string | null;
   readonly peerCommonName: string | undefined;
   readonly peerUris: string[];
+  /** True when the TLS session was resumed (a ticket from an earlier handshake), not a full handshake. */
+  readonly resumed: boolean;
 }
 
 export interface MtlsServer {
@@ -109,6 +111,7 @@ export async function startMtlsServer(o: MtlsServerOptions): Promise<MtlsServer>
         protocol: socket.getProtocol(),
         peerCommonName: typeof peer.subject.CN === "string" ? peer.subject.CN : undefined,
         peerUris: uriSans(peer.subjectaltname),
+        resumed: socket.isSessionReused(),
       });
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`hello ${String(peer.subject.CN)}\n`);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type PlanResult } from "../../engine";
 import { InternalCA } from "../../components/internal-ca";
 import { MtlsService, TraefikInstall, renderNginxMtlsLocation, type NginxMtlsTarget, type TlsOptionSpec } from "../../components/traefik";
-import { httpGet, nginxBinary, startNginx } from "../support/nginx";
+import { httpGet, nginxBinary, startNginxServers, type RunningNginx } from "../support/nginx";
 import { startMtlsServer, type MtlsServer } from "../support/tls-server";
 
 const HOST = "orders.mesh.example.com";
@@ -83,84 +83,147 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs one request through nginx configured by the rendered snippet (optionally edited). */
-async function throughNginx(material: Material | undefined, edit: (snippet: string) => string = (s) => s, trust = serverTrust) {
-  const before = server.requests.length;
-  const nginx = await startNginx(
-    (prefix) => {
+/** One nginx case: the caller's material, an edit of the rendered snippet, the CA nginx trusts for the server. */
+interface NginxCase {
+  readonly caller: keyof typeof callers | "none";
+  readonly edit?: (snippet: string) => string;
+  readonly trust?: "mesh" | "rogue";
+}
+
+const CASES = {
+  listed: { caller: "listed" },
+  // A server block of its own. nginx keeps one upstream TLS session per proxied address, shared by
+  // server blocks proxying to the same address, so this request may resume a session of the case
+  // above: the identity the server sees must not depend on that.
+  listedIdentity: { caller: "listed" },
+  unlistedSameCa: { caller: "unlistedSameCa" },
+  otherCa: { caller: "otherCa" },
+  noCertificate: { caller: "none" },
+  tls12Only: { caller: "listed", edit: (s) => s.replace("proxy_ssl_protocols TLSv1.3;", "proxy_ssl_protocols TLSv1.2;") },
+  noSni: { caller: "listed", edit: (s) => s.replace("proxy_ssl_server_name on;", "proxy_ssl_server_name off;") },
+  rogueServerTrust: { caller: "listed", trust: "rogue" },
+  // Session resumption as rendered (proxy_ssl_session_reuse on), and the same snippet with it off.
+  resumption: { caller: "listed" },
+  noResumption: { caller: "listed", edit: (s) => s.replace("proxy_ssl_session_reuse on;", "proxy_ssl_session_reuse off;") },
+} satisfies Record<string, NginxCase>;
+type CaseName = keyof typeof CASES;
+const CASE_NAMES = Object.keys(CASES) as CaseName[];
+
+/**
+ * ONE nginx for every case: a `server` per case on its own port with its own error log, each
+ * configured by the rendered snippet (edited per case) with that case's caller certificate
+ * and trusted CA files. Every request is still a real handshake from nginx to the mTLS server.
+ */
+let nginx: RunningNginx | undefined;
+
+async function startCases(): Promise<RunningNginx> {
+  const files: Record<string, string> = { "mesh-ca.crt": serverTrust, "rogue-ca.crt": rogueTrust };
+  for (const [name, material] of Object.entries(callers)) {
+    files[`${name}.crt`] = material.certPem;
+    files[`${name}.key`] = material.keyPem;
+  }
+  return startNginxServers(
+    CASE_NAMES.map((name) => (prefix: string) => {
+      const c: NginxCase = CASES[name];
       const snippet = renderNginxMtlsLocation({
         target: { ...target, port: server.port },
         address: "127.0.0.1",
-        certificatePath: `${prefix}/caller.crt`,
-        keyPath: `${prefix}/caller.key`,
-        trustedCaPath: `${prefix}/mesh-ca.crt`,
+        certificatePath: `${prefix}/${c.caller}.crt`,
+        keyPath: `${prefix}/${c.caller}.key`,
+        trustedCaPath: `${prefix}/${c.trust ?? "mesh"}-ca.crt`,
       });
-      const withoutCert = material ? snippet : snippet.replace(/^\s*proxy_ssl_certificate(_key)? .*\n/gm, "");
-      return edit(withoutCert);
-    },
-    { "caller.crt": material?.certPem ?? "", "caller.key": material?.keyPem ?? "", "mesh-ca.crt": trust },
+      const withoutCert = c.caller === "none" ? snippet.replace(/^\s*proxy_ssl_certificate(_key)? .*\n/gm, "") : snippet;
+      return (c.edit ?? ((x: string) => x))(withoutCert);
+    }),
+    files,
   );
-  try {
-    const res = await httpGet(nginx.port);
-    return { ...res, seen: server.requests.slice(before), log: nginx.errorLog() };
-  } finally {
-    await nginx.stop();
-  }
 }
+
+/** Runs one request through the nginx server of case `name`. */
+async function throughNginx(name: CaseName) {
+  nginx ??= await startCases();
+  const i = CASE_NAMES.indexOf(name);
+  const before = server.requests.length;
+  const res = await httpGet(nginx.ports[i] as number);
+  return { ...res, seen: server.requests.slice(before), log: nginx.errorLog(i) };
+}
+
+afterAll(async () => {
+  await nginx?.stop();
+});
 
 // Skipped only on a developer machine without nginx; in CI (CI=true) a missing nginx fails loudly.
 const describeIfNginx = nginxBinary() || process.env.CI ? describe : describe.skip;
 
 describeIfNginx("nginx → mTLS server enforcing the rendered TLSOption", () => {
   it("a listed caller's certificate gets 200", async () => {
-    const res = await throughNginx(callers.listed);
+    const res = await throughNginx("listed");
     expect(res.status, res.log).toBe(200);
     expect(res.body).toBe("hello nginx-gateway\n");
   });
 
   it("the server sees the caller identity (CN and URI SAN), the service host as SNI and Host, over TLS 1.3", async () => {
-    const res = await throughNginx(callers.listed);
-    expect(res.seen).toEqual([
+    const res = await throughNginx("listedIdentity");
+    expect(res.seen.map(({ resumed: _resumed, ...seen }) => seen)).toEqual([
       { host: HOST, servername: HOST, protocol: "TLSv1.3", peerCommonName: "nginx-gateway", peerUris: ["spiffe://mesh.internal/nginx-gateway"] },
     ]);
   });
 
   it("a certificate signed by the shared CA for an unlisted caller is refused", async () => {
-    const res = await throughNginx(callers.unlistedSameCa);
+    const res = await throughNginx("unlistedSameCa");
     expect(res.status).toBe(502);
     expect(res.seen).toEqual([]);
   });
 
   it("a certificate from another CA is refused, even with a listed identity", async () => {
-    const res = await throughNginx(callers.otherCa);
+    const res = await throughNginx("otherCa");
     expect(res.status).toBe(502);
     expect(res.seen).toEqual([]);
   });
 
   it("no client certificate is refused", async () => {
-    const res = await throughNginx(undefined);
+    const res = await throughNginx("noCertificate");
     expect(res.status).toBe(502);
     expect(res.log).toMatch(/alert certificate required/);
     expect(res.seen).toEqual([]);
   });
 
   it("a TLS 1.2-only client is refused by the TLS 1.3 TLSOption", async () => {
-    const res = await throughNginx(callers.listed, (s) => s.replace("proxy_ssl_protocols TLSv1.3;", "proxy_ssl_protocols TLSv1.2;"));
+    const res = await throughNginx("tls12Only");
     expect(res.status).toBe(502);
     expect(res.log).toMatch(/alert protocol version/);
     expect(res.seen).toEqual([]);
   });
 
   it("a client without SNI is refused (sniStrict)", async () => {
-    const res = await throughNginx(callers.listed, (s) => s.replace("proxy_ssl_server_name on;", "proxy_ssl_server_name off;"));
+    const res = await throughNginx("noSni");
     expect(res.status).toBe(502);
     expect(res.seen).toEqual([]);
   });
 
   it("nginx refuses a server whose certificate is not from the trusted CA (proxy_ssl_verify on)", async () => {
-    const res = await throughNginx(callers.listed, undefined, rogueTrust);
+    const res = await throughNginx("rogueServerTrust");
     expect(res.status).toBe(502);
     expect(res.log).toMatch(/upstream SSL certificate verify error/);
     expect(res.seen).toEqual([]);
+  });
+
+  // Each proxied request is a new upstream connection (no upstream keepalive). The first request may
+  // itself resume a session another case left with nginx (one session per proxied address); the
+  // next one must resume the session nginx kept (proxy_ssl_session_reuse on).
+  it("the rendered snippet resumes the TLS session on the next connection, still as the listed caller", async () => {
+    const first = await throughNginx("resumption");
+    const second = await throughNginx("resumption");
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.seen.map((r) => ({ resumed: r.resumed, caller: r.peerCommonName, uris: r.peerUris, protocol: r.protocol }))).toEqual([
+      { resumed: true, caller: "nginx-gateway", uris: ["spiffe://mesh.internal/nginx-gateway"], protocol: "TLSv1.3" },
+    ]);
+  });
+
+  it("with proxy_ssl_session_reuse off every connection is a full handshake (the resumption check can fail)", async () => {
+    const first = await throughNginx("noResumption");
+    const second = await throughNginx("noResumption");
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([...first.seen, ...second.seen].map((r) => r.resumed)).toEqual([false, false]);
   });
 });
