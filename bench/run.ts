@@ -41,6 +41,41 @@ const handshakeSeconds = quick ? 1 : 4;
 const repsFlag = flag("--reps");
 const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
+// The suite is timed by the full run only (CI runs it anyway, right before the --quick smoke run).
+const runSuite = !quick && !process.argv.includes("--no-suite");
+
+/** CPU seconds (user + system) of this process's waited-for descendants so far (/proc/self/stat cutime + cstime). */
+function childrenCpuSeconds(): number {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the command name: field 3 is state, so cutime (field 16) and cstime (17) are at 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+interface SuiteResult {
+  wallS: number;
+  cpuS: number;
+  loadAtStart: number;
+  summary: string;
+}
+
+/** Runs `npm test` (vitest run) as a child and measures its wall time and the CPU of its whole process tree. */
+function measureSuite(): SuiteResult {
+  log("npm test");
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const cpu0 = childrenCpuSeconds();
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const summary = /^(\d+ passed, \d+ failed, \d+ skipped)$/m.exec(out)?.[1] ?? "see the vitest output";
+  return { wallS, cpuS: childrenCpuSeconds() - cpu0, loadAtStart, summary };
+}
 
 type PlanMode = "engine" | "floor" | "floor-generic";
 
@@ -225,6 +260,9 @@ async function main(): Promise<void> {
   const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
 
+  // 6. The test suite (`npm test`), last, so that nothing else of the bench runs beside it.
+  const suite = runSuite ? measureSuite() : undefined;
+
   const endLoad = os.loadavg();
   const totalS = (performance.now() - started) / 1000;
   const cpus = os.cpus();
@@ -276,6 +314,8 @@ async function main(): Promise<void> {
   target("default server CPU per full handshake ≤ 0.95× seed 004's", `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
   target("resumed ≤ 0.75× server CPU of full (default chain)", `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
   target("resumed ≤ 0.75× server CPU of full (seed 004 chain)", `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+  if (suite) target("`npm test` ≤ 90 s wall", `${f1(suite.wallS)} s (CPU ${f1(suite.cpuS)} s)`, suite.wallS <= 90);
+  else target("`npm test` ≤ 90 s wall", quick ? "not run (--quick)" : "not run (--no-suite)", undefined);
   L.push("");
 
   const perShape = (sh: Shape) => sh.perService.length;
@@ -368,6 +408,16 @@ async function main(): Promise<void> {
     "",
     "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
     "",
+    "The gain is real only where a client keeps and offers the session: test/traefik/e2e-nginx.test.ts shows nginx's rendered snippet resuming its TLS 1.3 session to the mTLS server on the next connection (and not resuming with `proxy_ssl_session_reuse off`), and test/stacks/stacks.test.ts that no TLSOption of any stack sets `disableSessionTickets` (a field of the upstream TLSOption CRD).",
+    "",
+    ...(suite
+      ? [
+          "## The test suite",
+          "",
+          `\`npm test\` (vitest run, the whole suite: ${suite.summary}), run by the bench after everything else: **${f1(suite.wallS)} s wall**, ${f1(suite.cpuS)} s CPU (user + system of vitest, its workers and every process they start), load average ${f1(suite.loadAtStart)} at its start. On ${cpus.length} cores the wall time cannot go below CPU / ${cpus.length}. Where the CPU goes: the list vitest prints after the run (test/support/per-file.ts), and README.md § Test suite cost.`,
+          "",
+        ]
+      : []),
     "## openssl speed (the physical reference)",
     "",
     "```",
