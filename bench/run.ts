@@ -44,6 +44,15 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
 // The suite is timed by the full run only (CI runs it anyway, right before the --quick smoke run).
 const runSuite = !quick && !process.argv.includes("--no-suite");
 
+/** The machine's CPU time so far, in clock ticks (/proc/stat `cpu` line): all states, and stolen by the hypervisor. */
+function machineTicks(): { total: number; steal: number } {
+  const line = fs.readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith("cpu ")) ?? "";
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+  return { total: v.slice(0, 8).reduce((a, b) => a + b, 0), steal: v[7] ?? 0 };
+}
+const ticksAtStart = machineTicks();
+
 /** CPU seconds (user + system) of this process's waited-for descendants so far (/proc/self/stat cutime + cstime). */
 function childrenCpuSeconds(): number {
   const stat = fs.readFileSync("/proc/self/stat", "utf8");
@@ -264,6 +273,8 @@ async function main(): Promise<void> {
   const suite = runSuite ? measureSuite() : undefined;
 
   const endLoad = os.loadavg();
+  const ticksAtEnd = machineTicks();
+  const stealShare = (ticksAtEnd.steal - ticksAtStart.steal) / Math.max(1, ticksAtEnd.total - ticksAtStart.total);
   const totalS = (performance.now() - started) / 1000;
   const cpus = os.cpus();
   const opensslVersion = execFileSync("openssl", ["version"], { encoding: "utf8" }).trim();
@@ -283,6 +294,7 @@ async function main(): Promise<void> {
       (load[0] !== undefined && load[0] > cpus.length * 0.5
         ? " **The machine was shared while this ran** (other jobs used the same cores): absolute times are inflated and noisy. Every baseline runs interleaved with its subject in the same run, so read the ratios, not the absolute numbers."
         : ""),
+    `- CPU time stolen by the hypervisor during the run: ${pct(stealShare)} of the machine's CPU time (/proc/stat). On a virtual machine the same run can take noticeably longer from one hour to the next; each ratio below compares runs made minutes apart, interleaved.`,
     "",
   );
 
