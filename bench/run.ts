@@ -402,7 +402,7 @@ async function main(): Promise<void> {
   L.push(
     "## mTLS handshakes (OpenSSL)",
     "",
-    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts). \`openssl s_server -Verify 3 -tls1_3 -www\` (client certificate required) against \`openssl s_time -tls1_3 -www /\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the s_server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were).`,
+    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts). \`openssl s_server -Verify 3 -tls1_3 -WWW\` (client certificate required; each request answered with a 3-byte file, not \`-www\`'s status page, whose generation is not handshake work) against \`openssl s_time -tls1_3 -www /ok.txt\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the s_server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were).`,
     "",
     "| chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
