@@ -142,7 +142,7 @@ function parseIssuer(pem: string): IssuerInfo {
   const ca = new x509.X509Certificate(pem);
   const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
   return {
-    name: AsnConvert.parse(ca.subjectName.toArrayBuffer(), asn1X509.Name),
+    name: asnName(ca.subjectName),
     authorityKeyId: caSki ? authorityKeyId(caSki) : undefined,
     publicKeyDer: ca.publicKey.rawData,
   };
@@ -150,6 +150,11 @@ function parseIssuer(pem: string): IssuerInfo {
 
 function authorityKeyId(subjectKeyId: x509.SubjectKeyIdentifierExtension): asn1X509.Extension {
   return asnExtension(new x509.AuthorityKeyIdentifierExtension(subjectKeyId.keyId, false));
+}
+
+/** A distinguished name as the ASN.1 structure certificates and requests embed. */
+function asnName(name: x509.Name): asn1X509.Name {
+  return AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
 }
 
 function publicKeyInfo(der: ArrayBuffer): PublicKeyInfo {
@@ -241,7 +246,7 @@ class TlsRunCache {
     // Go copies the request's DNS names, IP addresses and URIs into the template and re-encodes them.
     const san = sanRaw ? new x509.SubjectAlternativeNameExtension(new x509.SubjectAlternativeNameExtension(sanRaw.rawData).names.toJSON(), false) : undefined;
     return {
-      subject: AsnConvert.parse(csr.subjectName.toArrayBuffer(), asn1X509.Name),
+      subject: asnName(csr.subjectName),
       subjectEmpty: csr.subjectName.toString() === "",
       publicKey: publicKeyInfo(csr.publicKey.rawData),
       san: san ? asnExtension(san) : undefined,
@@ -295,33 +300,47 @@ function signDer(info: KeyInfo, der: ArrayBuffer): ArrayBuffer {
 }
 
 /**
- * A certificate's DER, built as @peculiar/x509's X509CertificateGenerator builds it (the same
- * @peculiar/asn1-x509 structures, field for field) from parts the run cache keeps, so that a
- * shared issuer, its key and the extensions shared by many certificates are encoded once.
+ * Issues a certificate, self-signed or locally signed: a fresh serial number, the DER built as
+ * @peculiar/x509's X509CertificateGenerator builds it (the same @peculiar/asn1-x509 structures,
+ * field for field) from parts the run cache keeps, so that a shared issuer, its key and the
+ * extensions shared by many certificates are encoded once. The certificate is recorded as an
+ * issuer in the run cache (a CA signs with what it is made of; recorded, not parsed back).
+ * Resolves to its PEM (with the provider's trailing newline) and the provider's id.
  */
-function certificateDer(parts: {
-  serialNumber: ArrayBuffer;
-  subject: asn1X509.Name;
-  issuer: asn1X509.Name;
-  notBefore: Date;
-  notAfter: Date;
-  publicKey: asn1X509.SubjectPublicKeyInfo;
-  extensions: asn1X509.Extension[];
-  signer: KeyInfo;
-  algorithm: asn1X509.AlgorithmIdentifier;
-}): ArrayBuffer {
+function issueCertificate(
+  cache: TlsRunCache,
+  parts: {
+    subject: asn1X509.Name;
+    issuer: asn1X509.Name;
+    validity: { notBefore: Date; notAfter: Date };
+    publicKey: PublicKeyInfo;
+    extensions: asn1X509.Extension[];
+    /** The subject key identifier the certificate carries as an extension, if any. */
+    subjectKeyId: x509.SubjectKeyIdentifierExtension | undefined;
+    signer: KeyInfo;
+  },
+): { certPem: string; id: string } {
+  const serial = serialOctets(serialNumber());
+  const algorithm = cache.signatureAlgorithm(parts.signer);
   const tbsCertificate = new asn1X509.TBSCertificate({
     version: asn1X509.Version.v3,
-    serialNumber: parts.serialNumber,
-    validity: new asn1X509.Validity({ notBefore: parts.notBefore, notAfter: parts.notAfter }),
+    serialNumber: arrayBuffer(serial),
+    validity: new asn1X509.Validity({ notBefore: asn1Time(parts.validity.notBefore), notAfter: asn1Time(parts.validity.notAfter) }),
     extensions: new asn1X509.Extensions(parts.extensions),
-    subjectPublicKeyInfo: parts.publicKey,
+    subjectPublicKeyInfo: parts.publicKey.asn,
     subject: parts.subject,
     issuer: parts.issuer,
-    signature: parts.algorithm,
+    signature: algorithm,
   });
   const signatureValue = signDer(parts.signer, AsnConvert.serialize(tbsCertificate));
-  return AsnConvert.serialize(new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: parts.algorithm, signatureValue }));
+  const der = AsnConvert.serialize(new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: algorithm, signatureValue }));
+  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
+  cache.rememberCertificate(certPem, {
+    name: parts.subject,
+    authorityKeyId: parts.subjectKeyId ? authorityKeyId(parts.subjectKeyId) : undefined,
+    publicKeyDer: parts.publicKey.der,
+  });
+  return { certPem, id: serialId(serial) };
 }
 
 /** PKCS #9 extensionRequest (RFC 2985 §5.4.2): how a PKCS #10 request carries extensions. */
@@ -621,32 +640,13 @@ async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateCont
   const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
   const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), subjectEmpty);
   if (san) extensions.push(asnExtension(san));
-  let skiExt: x509.SubjectKeyIdentifierExtension | undefined;
-  if (isCa || inputs.setSubjectKeyId === true) {
-    skiExt = ski(publicKey);
-    extensions.push(asnExtension(skiExt));
-  }
-  if (inputs.setAuthorityKeyId === true) {
-    if (!skiExt) skiExt = ski(publicKey);
-    extensions.push(authorityKeyId(skiExt));
-  }
-  const subject = AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
-  const serial = serialOctets(serialNumber());
-  const der = certificateDer({
-    serialNumber: arrayBuffer(serial),
-    subject,
-    issuer: subject,
-    notBefore: asn1Time(v.notBefore),
-    notAfter: asn1Time(v.notAfter),
-    publicKey: publicKey.asn,
-    extensions,
-    signer: info,
-    algorithm: cache.signatureAlgorithm(info),
-  });
-  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
-  const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true };
-  cache.rememberCertificate(certPem, { name: subject, authorityKeyId: skiExt && (isCa || inputs.setSubjectKeyId === true) ? authorityKeyId(skiExt) : undefined, publicKeyDer: publicKey.der });
-  return { id: serialId(serial), outputs };
+  const subjectKeyId = isCa || inputs.setSubjectKeyId === true ? ski(publicKey) : undefined;
+  if (subjectKeyId) extensions.push(asnExtension(subjectKeyId));
+  // Self-signed: the authority is the subject's own key (computed even when no SKI extension is written).
+  if (inputs.setAuthorityKeyId === true) extensions.push(authorityKeyId(subjectKeyId ?? ski(publicKey)));
+  const subject = asnName(name);
+  const { certPem, id } = issueCertificate(cache, { subject, issuer: subject, validity: v, publicKey, extensions, subjectKeyId, signer: info });
+  return { id, outputs: { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true } };
 }
 
 async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
@@ -654,7 +654,7 @@ async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunC
   const name = subjectName(inputs.subject);
   const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), false);
   const request: RequestInfo = {
-    subject: AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name),
+    subject: asnName(name),
     subjectEmpty: name.toString() === "",
     publicKey: cache.publicKey(info),
     san: san ? asnExtension(san) : undefined,
@@ -682,26 +682,11 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
     // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
     extensions.push(new asn1X509.Extension({ extnID: request.san.extnID, critical: request.subjectEmpty, extnValue: request.san.extnValue }));
   }
-  const skiExt = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? ski(request.publicKey) : undefined;
-  if (skiExt) extensions.push(asnExtension(skiExt));
+  const subjectKeyId = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? ski(request.publicKey) : undefined;
+  if (subjectKeyId) extensions.push(asnExtension(subjectKeyId));
   if (issuer.authorityKeyId) extensions.push(issuer.authorityKeyId);
-  const serial = serialOctets(serialNumber());
-  const der = certificateDer({
-    serialNumber: arrayBuffer(serial),
-    subject: request.subject,
-    issuer: issuer.name,
-    notBefore: asn1Time(v.notBefore),
-    notAfter: asn1Time(v.notAfter),
-    publicKey: request.publicKey.asn,
-    extensions,
-    signer: caInfo,
-    algorithm: cache.signatureAlgorithm(caInfo),
-  });
-  const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
-  const outputs: Record<string, unknown> = { ...certOutputs(inputs, certPem, v, ctx.now), caKeyAlgorithm: caInfo.algorithm };
-  // An intermediate CA signs with what it is made of; recorded, not parsed back.
-  cache.rememberCertificate(certPem, { name: request.subject, authorityKeyId: skiExt ? authorityKeyId(skiExt) : undefined, publicKeyDer: request.publicKey.der });
-  return { id: serialId(serial), outputs };
+  const { certPem, id } = issueCertificate(cache, { subject: request.subject, issuer: issuer.name, validity: v, publicKey: request.publicKey, extensions, subjectKeyId, signer: caInfo });
+  return { id, outputs: { ...certOutputs(inputs, certPem, v, ctx.now), caKeyAlgorithm: caInfo.algorithm } };
 }
 
 const COMPUTED: Readonly<Record<string, readonly string[]>> = {
