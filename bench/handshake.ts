@@ -4,7 +4,7 @@
  * Full handshakes (`-new`) and resumed ones (`-reuse`, TLS 1.3 PSK from session tickets),
  * server CPU per handshake from /proc/<pid>/stat, chain bytes in DER.
  */
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InternalCA, type KeyAlgorithm } from "../components";
 import { splitPem } from "../components/common/pem";
 import { runProgram } from "../engine/run";
+import { processCpu } from "../test/support/proc-stat";
 
 export interface ChainProfile {
   readonly label: string;
@@ -89,14 +90,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function cpuTicks(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
-}
-
 const execFileAsync = promisify(execFile);
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
 export interface HandshakeResult {
   readonly mode: "full" | "resumed";
@@ -143,7 +137,7 @@ export async function handshakes(chain: MintedChain, mode: "full" | "resumed", s
       server.on("exit", () => reject(new Error(`s_server exited: ${stderr}`)));
     });
     const pid = server.pid ?? 0;
-    const before = cpuTicks(pid);
+    const before = processCpu(pid).self;
     const t0 = performance.now();
     const { stdout: out } = await execFileAsync(
       "openssl",
@@ -151,7 +145,7 @@ export async function handshakes(chain: MintedChain, mode: "full" | "resumed", s
         "-CAfile", `${d}/trust.pem`, "-verify", "3", "-www", `/${PAGE}`, "-time", String(seconds)],
       { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
-    const after = cpuTicks(pid);
+    const after = processCpu(pid).self;
     const wall = (performance.now() - t0) / 1000;
     // "267 connections in 0.45s; 593.33 connections/user sec, ..." (client user CPU), then one
     // progress character per connection: `*` a new session, `r` a resumed one.
@@ -162,7 +156,7 @@ export async function handshakes(chain: MintedChain, mode: "full" | "resumed", s
     const resumed = [...progress].filter((ch) => ch === "r").length;
     if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`only ${resumed} of ${connections} connections were resumed:\n${out}`);
     if (mode === "full" && resumed > 0) throw new Error(`full-handshake run resumed ${resumed} connections`);
-    return { mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: (((after - before) / CLK_TCK) * 1000) / Math.max(connections, 1) };
+    return { mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
   } finally {
     server.kill("SIGTERM");
   }

@@ -5,9 +5,9 @@
  * (its worker's, and that of the child processes it ran: tsc, Pulumi hosts, npm, nginx,
  * OpenSSL), which test/support/summary-reporter.ts prints after the run.
  */
-import * as fs from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { resetPooledRsaKeys } from "./key-pool";
+import { processCpu } from "./proc-stat";
 
 declare module "vitest" {
   interface TaskMeta {
@@ -22,10 +22,8 @@ resetPooledRsaKeys();
 /** CPU seconds used so far by this process and its reaped children (Linux), else by this process. */
 function cpuSeconds(): number {
   try {
-    const fields = fs.readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /s, "").split(" ");
-    // After "(comm) ": state is field 3, so utime/stime/cutime/cstime (fields 14–17) are at 11–14.
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
-    return ticks / 100;
+    const cpu = processCpu();
+    return cpu.self + cpu.children;
   } catch {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
