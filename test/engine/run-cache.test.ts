@@ -84,6 +84,13 @@ function oneRun() {
   };
 }
 
+/** Asserts that `issuer` signed `leaf`: its subject as the issuer name, its key identifier as AKI, its key's signature. */
+async function expectIssuedBy(leaf: x509.X509Certificate, issuer: x509.X509Certificate): Promise<void> {
+  expect(leaf.issuer).toBe(issuer.subject);
+  expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+  expect(await leaf.verify({ publicKey: issuer.publicKey, signatureOnly: true })).toBe(true);
+}
+
 function parsed(cert: Record<string, unknown>): x509.X509Certificate {
   return new x509.X509Certificate(String(cert.certPem));
 }
@@ -122,10 +129,7 @@ describe("tls provider's per-run cache, across certificates of one run", () => {
     const csr = await run.csr(await run.key(), "leaf");
     for (const [key, ca] of [[keyA, caA], [keyB, caB], [keyA, caA]] as const) {
       const leaf = await run.sign(csr, key, ca, { allowedUses: ["server_auth"] });
-      const issuer = new x509.X509Certificate(String(ca.certPem));
-      expect(leaf.issuer).toBe(issuer.subject);
-      expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
-      expect(await leaf.verify({ publicKey: issuer.publicKey, signatureOnly: true })).toBe(true);
+      await expectIssuedBy(leaf, parsed(ca));
     }
   });
 
@@ -136,11 +140,8 @@ describe("tls provider's per-run cache, across certificates of one run", () => {
     const subKey = await run.key();
     // The intermediate's certPem exactly as the run output it: the run signs with what it recorded.
     const subOutputs = await run.issue(await run.csr(subKey, "intermediate"), rootKey, root, { allowedUses: ["cert_signing"], isCaCertificate: true });
-    const sub = parsed(subOutputs);
     const leaf = await run.sign(await run.csr(await run.key(), "leaf"), subKey, subOutputs, { allowedUses: ["server_auth"] });
-    expect(leaf.issuer).toBe(sub.subject);
-    expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(sub.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
-    expect(await leaf.verify({ publicKey: sub.publicKey, signatureOnly: true })).toBe(true);
+    await expectIssuedBy(leaf, parsed(subOutputs));
   });
 
   it("gives no authority key identifier to certificates of an issuer without a subject key identifier", async () => {
