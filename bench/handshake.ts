@@ -16,6 +16,8 @@ import { InternalCA, type KeyAlgorithm } from "../components";
 import { splitPem } from "../components/common/pem";
 import { runProgram } from "../engine/run";
 import { processCpu } from "../test/support/proc-stat";
+import { nginxBinary } from "../test/support/nginx";
+import { waitForPort } from "../test/support/pki";
 
 export interface ChainProfile {
   readonly label: string;
@@ -60,7 +62,6 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
         clientChain: client.chainPem,
         clientKey: pulumi.unsecret(client.privateKeyPem),
         trust: ca.trustBundle,
-        intermediate: ca.intermediateCertPem ?? "",
       };
     },
     { stack: "bench", project: "bench" },
@@ -70,13 +71,20 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
   const [leaf, ...rest] = splitPem(o.serverChain ?? "");
   fs.writeFileSync(path.join(dir, "server.pem"), `${leaf ?? ""}\n`);
   fs.writeFileSync(path.join(dir, "server-chain.pem"), rest.map((c) => `${c}\n`).join(""));
+  // The server's chain as one file (leaf first), as nginx's ssl_certificate and Traefik take it.
+  fs.writeFileSync(path.join(dir, "server-fullchain.pem"), o.serverChain ?? "");
   fs.writeFileSync(path.join(dir, "server.key"), o.serverKey ?? "");
   fs.writeFileSync(path.join(dir, "client.pem"), o.clientCert ?? "");
+  // The client's whole chain (leaf first, as the library's chainPem), sent by the client on the wire.
+  fs.writeFileSync(path.join(dir, "client-chain.pem"), o.clientChain ?? "");
   fs.writeFileSync(path.join(dir, "client.key"), o.clientKey ?? "");
-  // s_time sends only its leaf (no -cert_chain option); the server therefore also knows the
-  // intermediate. Both sides verify up to the root.
-  fs.writeFileSync(path.join(dir, "ca.pem"), `${(o.trust ?? "").trimEnd()}\n${o.intermediate ? `${o.intermediate.trimEnd()}\n` : ""}`);
+  // Both sides trust the root (the library's trustBundle), as deployed. s_time cannot send a
+  // client chain (no option for one), so the servers also hold the client's intermediate as an
+  // untrusted-for-advertising CA (client-cas.pem): the server still checks every signature up to
+  // the root, it only does not parse the intermediate from the wire.
   fs.writeFileSync(path.join(dir, "trust.pem"), o.trust ?? "");
+  const [, ...clientIntermediates] = splitPem(o.clientChain ?? "");
+  fs.writeFileSync(path.join(dir, "client-cas.pem"), [(o.trust ?? "").trimEnd(), ...clientIntermediates.map((c) => c.trimEnd())].join("\n") + "\n");
   return { dir, serverChainBytes: derBytes(o.serverChain ?? ""), clientChainBytes: derBytes(o.clientChain ?? "") };
 }
 
@@ -92,7 +100,23 @@ async function freePort(): Promise<number> {
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * The servers measured. Both send exactly the library's chain (`chainPem`: leaf, then the
+ * intermediate when there is one) and build nothing per handshake:
+ *
+ * - `nginx`: a production OpenSSL server. `ngx_ssl_create` sets `SSL_MODE_NO_AUTO_CHAIN`, so
+ *   nginx sends `ssl_certificate`'s file as it is.
+ * - `s_server`: OpenSSL's test server. Given no `-cert_chain` and a `-CAfile`, it would complete
+ *   the server's chain from that store on every handshake (`ssl_add_cert_chain`: a chain build and
+ *   a signature check per connection, and the root sent too); it has no option to turn that off,
+ *   so the client CAs go to `-verifyCAfile` (the peer-verification store) and the chain-building
+ *   store stays empty (`-no-CAfile -no-CApath -no-CAstore`).
+ */
+export type HandshakeServer = "nginx" | "s_server";
+export const SERVERS: readonly HandshakeServer[] = ["nginx", "s_server"];
+
 export interface HandshakeResult {
+  readonly server: HandshakeServer;
   readonly mode: "full" | "resumed";
   readonly connections: number;
   readonly resumed: number;
@@ -101,43 +125,143 @@ export interface HandshakeResult {
   readonly serverCpuMsPerHandshake: number;
 }
 
-/** The file s_server serves to each s_time connection. */
+/** The path each s_time connection requests: a 3-byte answer, so that the request costs next to nothing. */
 const PAGE = "ok.txt";
 
-/** One s_time run against a fresh s_server. */
-export async function handshakes(chain: MintedChain, mode: "full" | "resumed", seconds: number): Promise<HandshakeResult> {
+interface RunningServer {
+  readonly pid: number;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function spawnServer(bin: string, args: string[], cwd: string, ready: (out: string) => boolean, what: string): Promise<RunningServer> {
+  const child = spawn(bin, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const add = (b: Buffer) => (log = (log + b.toString()).slice(-4000));
+  child.stdout.on("data", add);
+  child.stderr.on("data", add);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise<RunningServer>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${what} did not start: ${log}`));
+    }, 20_000);
+    const poll = setInterval(() => {
+      if (ready(log)) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve({ pid: child.pid ?? 0, log: () => log, stop });
+      }
+    }, 20);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      reject(new Error(`${what} exited (${code ?? "signal"}): ${log}`));
+    });
+  });
+}
+
+/**
+ * Starts the server on 127.0.0.1:port for the chain in `d`: the server certificate chain as
+ * minted, client certificate required and verified against the root (and the client
+ * intermediate, which s_time cannot send: see below), TLS 1.3, `/ok.txt` answered with "ok".
+ */
+async function startServer(server: HandshakeServer, d: string, port: number): Promise<RunningServer> {
+  if (server === "s_server") {
+    // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
+    const chain = fs.readFileSync(`${d}/server-chain.pem`, "utf8").trim() ? ["-cert_chain", `${d}/server-chain.pem`] : [];
+    return spawnServer(
+      "openssl",
+      ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", `${d}/server.pem`, "-key", `${d}/server.key`, ...chain,
+        "-verifyCAfile", `${d}/client-cas.pem`, "-no-CAfile", "-no-CApath", "-no-CAstore",
+        "-Verify", "3", "-verify_return_error", "-verify_quiet", "-tls1_3", "-WWW", "-naccept", "1000000"],
+      d, (out) => out.includes("ACCEPT"), "s_server",
+    );
+  }
+  const bin = nginxBinary();
+  if (!bin) throw new Error("nginx is not installed (apt-get install nginx-light)");
+  const p = fs.mkdtempSync(path.join(d, "nginx-"));
+  // One process (as the suite's nginx), no logs per connection; `ssl_client_certificate` is the
+  // trust anchor (and the CA names sent in the CertificateRequest), `ssl_trusted_certificate`
+  // adds the client intermediate without advertising it.
+  const conf = [
+    "daemon off;",
+    "master_process off;",
+    `pid ${p}/nginx.pid;`,
+    `error_log ${p}/error.log warn;`,
+    "events { worker_connections 256; }",
+    "http {",
+    "  access_log off;",
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${p}/${t};`),
+    "  server {",
+    `    listen 127.0.0.1:${port} ssl;`,
+    "    ssl_protocols TLSv1.3;",
+    `    ssl_certificate ${d}/server-fullchain.pem;`,
+    `    ssl_certificate_key ${d}/server.key;`,
+    "    ssl_verify_client on;",
+    "    ssl_verify_depth 3;",
+    `    ssl_client_certificate ${d}/trust.pem;`,
+    `    ssl_trusted_certificate ${d}/client-cas.pem;`,
+    `    location = /${PAGE} { return 200 "ok\\n"; }`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  fs.writeFileSync(`${p}/nginx.conf`, conf);
+  const running = await spawnServer(bin, ["-p", p, "-c", `${p}/nginx.conf`, "-e", `${p}/error.log`], p, () => fs.existsSync(`${p}/nginx.pid`), "nginx");
+  // The pid file is written before the listening socket is used; wait until a TCP connection is accepted.
+  await waitForPort(port, 10_000);
+  return running;
+}
+
+/**
+ * One real request with s_client before measuring: the client certificate is verified by the
+ * server (s_server: `-verify_return_error`; nginx answers 200 only when `$ssl_client_verify` is
+ * SUCCESS, 400 otherwise) and the server sends exactly the minted chain (no more certificates:
+ * nothing completed from a store). Throws otherwise.
+ */
+async function preflight(server: HandshakeServer, d: string, port: number): Promise<void> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const c = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`,
+      "-CAfile", `${d}/trust.pem`, "-verify_return_error", "-showcerts", "-ign_eof"], { stdio: ["pipe", "pipe", "pipe"] });
+    let text = "";
+    c.stdout.on("data", (b: Buffer) => (text += b.toString()));
+    c.stderr.on("data", (b: Buffer) => (text += b.toString()));
+    const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
+    c.on("exit", () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    c.on("error", reject);
+    c.stdin.end(`GET /${PAGE} HTTP/1.0\r\nHost: bench.mesh.internal\r\n\r\n`);
+  });
+  const sent = (out.match(/^ *\d+ s:/gm) ?? []).length;
+  const minted = splitPem(fs.readFileSync(`${d}/server-fullchain.pem`, "utf8")).length;
+  if (!/HTTP\/1\.[01] 200/.test(out) || !/^ok\r?$/m.test(out)) throw new Error(`${server}: the mTLS request did not succeed:\n${out}`);
+  if (sent !== minted) throw new Error(`${server} sent ${sent} certificates, the minted chain has ${minted}:\n${out}`);
+}
+
+/** One s_time run (`seconds` long) against a fresh server. */
+export async function handshakes(chain: MintedChain, server: HandshakeServer, mode: "full" | "resumed", seconds: number): Promise<HandshakeResult> {
   const port = await freePort();
   const d = chain.dir;
-  // The server answers each request with a 3-byte file (`-WWW`, served from the chain's folder),
-  // not with `-www`'s status page: generating that page (session, ciphers, peer certificate) costs
-  // ~0.7 ms per connection on both chains, which is not handshake work. s_time must still make an
-  // HTTP request (`-www <path>`): without one it closes before the TLS 1.3 session ticket arrives
-  // and nothing can be resumed.
+  // The answer is a 3-byte file (s_server `-WWW`) or string (nginx `return`), not s_server's
+  // `-www` status page: generating that page (session, ciphers, peer certificate) costs ~0.7 ms per
+  // connection, which is not handshake work. s_time must still make an HTTP request (`-www
+  // <path>`): without one it closes before the TLS 1.3 session ticket arrives and nothing can be
+  // resumed.
   fs.writeFileSync(`${d}/${PAGE}`, "ok\n");
-  const server = spawn(
-    "openssl",
-    ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", `${d}/server.pem`, "-key", `${d}/server.key`,
-      ...(fs.readFileSync(`${d}/server-chain.pem`, "utf8").trim() ? ["-cert_chain", `${d}/server-chain.pem`] : []), "-CAfile", `${d}/ca.pem`, "-Verify", "3", "-tls1_3", "-WWW", "-naccept", "1000000"],
-    { cwd: d, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  server.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
+  const running = await startServer(server, d, port);
   try {
-    // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
-    await new Promise<void>((resolve, reject) => {
-      let seen = "";
-      const timer = setTimeout(() => reject(new Error(`s_server did not start: ${stderr}`)), 20_000);
-      server.stdout.on("data", (b: Buffer) => {
-        seen = (seen + b.toString()).slice(-100);
-        if (seen.includes("ACCEPT")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      server.on("exit", () => reject(new Error(`s_server exited: ${stderr}`)));
-    });
-    const pid = server.pid ?? 0;
-    const before = processCpu(pid).self;
+    await preflight(server, d, port);
+    const before = processCpu(running.pid).self;
     const t0 = performance.now();
     const { stdout: out } = await execFileAsync(
       "openssl",
@@ -145,20 +269,20 @@ export async function handshakes(chain: MintedChain, mode: "full" | "resumed", s
         "-CAfile", `${d}/trust.pem`, "-verify", "3", "-www", `/${PAGE}`, "-time", String(seconds)],
       { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
-    const after = processCpu(pid).self;
+    const after = processCpu(running.pid).self;
     const wall = (performance.now() - t0) / 1000;
     // "267 connections in 0.45s; 593.33 connections/user sec, ..." (client user CPU), then one
     // progress character per connection: `*` a new session, `r` a resumed one.
     const m = /(\d+) connections in ([\d.]+)s;/.exec(out);
-    if (!m) throw new Error(`s_time output not understood:\n${out}\n${stderr}`);
+    if (!m) throw new Error(`s_time output not understood:\n${out}\n${running.log()}`);
     const connections = Number(m[1]);
     const progress = out.split("\n").filter((l) => /^[*r]+$/.test(l)).join("");
     const resumed = [...progress].filter((ch) => ch === "r").length;
-    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`only ${resumed} of ${connections} connections were resumed:\n${out}`);
-    if (mode === "full" && resumed > 0) throw new Error(`full-handshake run resumed ${resumed} connections`);
-    return { mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
+    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`${server}: only ${resumed} of ${connections} connections were resumed:\n${out}`);
+    if (mode === "full" && resumed > 0) throw new Error(`${server}: full-handshake run resumed ${resumed} connections`);
+    return { server, mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
   } finally {
-    server.kill("SIGTERM");
+    await running.stop();
   }
 }
 
