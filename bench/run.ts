@@ -7,6 +7,7 @@
  *
  *   npm run bench                      # N = 10, 100, 300, 1,000 (1,000 skipped, and said so, if it would not fit the budget)
  *   npm run bench -- --quick           # CI smoke: tiny N, one repetition, short handshakes
+ *   npm run bench -- --only handshakes # the handshakes and openssl speed only (report to stdout, or --out)
  *   npm run bench -- --sizes 10,100 --reps 3 --tls-leaves 100 --budget 480 --out /tmp/b.md
  *
  * The plan comparison runs the identities fleet (bench/fleet.ts) against the raw-SDK floor made
@@ -37,6 +38,9 @@ function flag(name: string): string | undefined {
 const quick = process.argv.includes("--quick");
 const sizes = (flag("--sizes") ?? (quick ? "2,4" : "10,100,300,1000")).split(",").map(Number);
 const budgetS = Number(flag("--budget") ?? (quick ? "300" : "560"));
+/** `--only handshakes`: just the handshake part (and openssl speed), its report to stdout and to --out if given. */
+const only = flag("--only");
+if (only !== undefined && only !== "handshakes") throw new Error(`--only ${only}: the only part that runs alone is "handshakes"`);
 const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
 const handshakeSeconds = quick ? 1 : 3;
 const repsFlag = flag("--reps");
@@ -162,6 +166,119 @@ const medianSample = (xs: PlanSample[]): PlanSample => ({
   wallMs: median(xs.map((x) => x.wallMs)),
 });
 
+interface CellMedian {
+  perSecond: number;
+  cpu: number;
+  n: number;
+}
+interface Med {
+  full: CellMedian;
+  resumed: CellMedian & { reused: number };
+}
+interface HandshakeData {
+  chains: MintedChain[];
+  /** hsMed[server][chain], medians over the runs. */
+  hsMed: Med[][];
+  hsReps: number;
+  speed: string[];
+}
+
+/** Mints both chains, runs every server × chain × mode interleaved, then `openssl speed`. */
+async function measureHandshakes(): Promise<HandshakeData> {
+  log("handshakes");
+  const chains: MintedChain[] = [];
+  for (const p of PROFILES) chains.push(await mint(p, tmpDir("chain")));
+  type Cell = Record<"full" | "resumed", HandshakeResult[]>;
+  // hs[server][chain]: every run of that server with that chain.
+  const hs: Cell[][] = SERVERS.map(() => PROFILES.map(() => ({ full: [], resumed: [] })));
+  const hsReps = quick ? 1 : 3;
+  for (let r = 0; r < hsReps; r++) {
+    for (const mode of ["full", "resumed"] as const) {
+      for (let j = 0; j < SERVERS.length; j++) {
+        const sv = (j + r) % SERVERS.length;
+        for (let i = 0; i < chains.length; i++) {
+          const ci = (i + r) % chains.length;
+          hs[sv]?.[ci]?.[mode].push(await handshakes(chains[ci] as MintedChain, SERVERS[sv] as HandshakeServer, mode, handshakeSeconds));
+        }
+      }
+    }
+  }
+  const hsMed: Med[][] = hs.map((perChain) =>
+    perChain.map((h) => ({
+      full: { perSecond: median(h.full.map((x) => x.perSecond)), cpu: median(h.full.map((x) => x.serverCpuMsPerHandshake)), n: h.full.reduce((a, x) => a + x.connections, 0) },
+      resumed: { perSecond: median(h.resumed.map((x) => x.perSecond)), cpu: median(h.resumed.map((x) => x.serverCpuMsPerHandshake)), n: h.resumed.reduce((a, x) => a + x.connections, 0), reused: h.resumed.reduce((a, x) => a + x.resumed, 0) },
+    })),
+  );
+
+  log("openssl speed");
+  const speedAlgs = ["ecdsap256", "rsa2048", "rsa4096"];
+  const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
+
+  return { chains, hsMed, hsReps, speed };
+}
+
+/** The handshake rows of the targets table. */
+function handshakeTargets({ chains, hsMed }: HandshakeData, target: (name: string, measured: string, ok: boolean | undefined) => void): void {
+  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
+  target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
+  SERVERS.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    target(`default server CPU per full handshake ≤ 0.95× seed 004's (${server})`, `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
+  });
+  SERVERS.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    target(`resumed ≤ 0.75× server CPU of full (default chain, ${server})`, `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
+    target(`resumed ≤ 0.75× server CPU of full (seed 004 chain, ${server})`, `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+  });
+}
+
+/** The report's handshake section. */
+function handshakeSection({ chains, hsMed, hsReps }: HandshakeData): string[] {
+  const L: string[] = [];
+  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
+  L.push(
+    "## mTLS handshakes (OpenSSL)",
+    "",
+    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts), TLS 1.3, client certificate required and verified up to the root. Client: \`openssl s_time -tls1_3 -www /ok.txt\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, servers, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were). Before each run one request with \`s_client\` must succeed with the client certificate verified (s_server \`-verify_return_error\`; nginx answers 400 to an unverified client) and must receive exactly the minted server chain, or the bench fails.`,
+    "",
+    "Servers (both serve the chain as production servers do: the minted chain as it is, nothing built per connection):",
+    "",
+    "- **nginx** (the production OpenSSL server; what the targets' verdicts use first): one process, `ssl_certificate` = the library's server `chainPem`, `ssl_verify_client on`, `ssl_client_certificate` = the root, `return 200` for `/ok.txt`, no access log. nginx sets `SSL_MODE_NO_AUTO_CHAIN` on every context (`ngx_ssl_create`, [src/event/ngx_event_openssl.c](https://github.com/nginx/nginx/blob/release-1.22.1/src/event/ngx_event_openssl.c#L386-L388)), so it sends the configured file and never builds a chain. Traefik (Go crypto/tls) does the same: it sends `tls.Certificate.Certificate` as loaded ([`certMsg.certificate = *hs.cert`](https://github.com/golang/go/blob/master/src/crypto/tls/handshake_server_tls13.go), [crypto/tls Certificate](https://pkg.go.dev/crypto/tls#Certificate)).",
+    "- **s_server** (`openssl s_server -Verify 3 -verify_return_error -verify_quiet -tls1_3 -WWW`, each request answered with a 3-byte file, not `-www`'s status page, whose generation is not handshake work): the client CAs go to `-verifyCAfile`, with `-no-CAfile -no-CApath -no-CAstore`, and the seed 004 intermediate to `-cert_chain`. With a chain-less certificate and a `-CAfile` (this bench before), OpenSSL completes the server's chain from that store on **every** handshake — `ssl_add_cert_chain` runs `X509_verify_cert` unless `SSL_MODE_NO_AUTO_CHAIN` is set or a chain was given ([ssl/statem/statem_lib.c](https://github.com/openssl/openssl/blob/openssl-3.0/ssl/statem/statem_lib.c), [SSL_CTX_set_mode(3)](https://docs.openssl.org/3.0/man3/SSL_CTX_set_mode/)) — and sends the root too: a chain build and an ECDSA verification per connection that only the default chain paid, and that no production server pays. s_server has no option to set that mode, so its chain store is left empty: for the default chain it still starts a (failing, signature-free) chain build per connection, which nginx does not.",
+    "",
+    "| server | chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  SERVERS.forEach((server, j) => {
+    PROFILES.forEach((p, i) => {
+      const c = chains[i] as MintedChain;
+      const h = hsMed[j]?.[i] as Med;
+      L.push(`| ${server} | ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
+    });
+  });
+  L.push("");
+  SERVERS.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    L.push(`Ratios default / seed 004 (${server}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
+  });
+  L.push(
+    `Chain bytes default / seed 004: server ${f2(d.serverChainBytes / s.serverChainBytes)}×, client ${f2(d.clientChainBytes / s.clientChainBytes)}×.`,
+    "",
+    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 both servers also hold the client intermediate (nginx `ssl_trusted_certificate`, s_server `-verifyCAfile`): they verify every signature up to the root as with a sent chain, but do not parse the intermediate from the wire, which a real seed 004 client would make them do — a saving for seed 004 only. The client chain bytes above are what the library's `chainPem` would send.",
+    "",
+    "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
+    "",
+    "The gain is real only where a client keeps and offers the session: test/traefik/e2e-nginx.test.ts shows nginx's rendered snippet resuming its TLS 1.3 session to the mTLS server on the next connection (and not resuming with `proxy_ssl_session_reuse off`), and test/stacks/stacks.test.ts that no TLSOption of any stack sets `disableSessionTickets` (a field of the upstream TLSOption CRD).",
+    "",
+  );
+  return L;
+}
+
+function speedSection(speed: string[]): string[] {
+  return ["## openssl speed (the physical reference)", "", "```", ...speed, "```", ""];
+}
+
 async function main(): Promise<void> {
   log(`work dir ${work}; sizes ${sizes.join(", ")}; budget ${budgetS}s`);
   const load = os.loadavg();
@@ -242,38 +359,8 @@ async function main(): Promise<void> {
   const profFile = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
   const prof = profFile ? summarise(path.join(profDir, profFile), 15) : undefined;
 
-  // 4. Handshakes.
-  log("handshakes");
-  const chains: MintedChain[] = [];
-  for (const p of PROFILES) chains.push(await mint(p, tmpDir("chain")));
-  type Cell = Record<"full" | "resumed", HandshakeResult[]>;
-  // hs[server][chain]: every run of that server with that chain.
-  const hs: Cell[][] = SERVERS.map(() => PROFILES.map(() => ({ full: [], resumed: [] })));
-  const hsReps = quick ? 1 : 3;
-  for (let r = 0; r < hsReps; r++) {
-    for (const mode of ["full", "resumed"] as const) {
-      for (let j = 0; j < SERVERS.length; j++) {
-        const sv = (j + r) % SERVERS.length;
-        for (let i = 0; i < chains.length; i++) {
-          const ci = (i + r) % chains.length;
-          hs[sv]?.[ci]?.[mode].push(await handshakes(chains[ci] as MintedChain, SERVERS[sv] as HandshakeServer, mode, handshakeSeconds));
-        }
-      }
-    }
-  }
-  const hsMed = hs.map((perChain) =>
-    perChain.map((h) => ({
-      full: { perSecond: median(h.full.map((x) => x.perSecond)), cpu: median(h.full.map((x) => x.serverCpuMsPerHandshake)), n: h.full.reduce((a, x) => a + x.connections, 0) },
-      resumed: { perSecond: median(h.resumed.map((x) => x.perSecond)), cpu: median(h.resumed.map((x) => x.serverCpuMsPerHandshake)), n: h.resumed.reduce((a, x) => a + x.connections, 0), reused: h.resumed.reduce((a, x) => a + x.resumed, 0) },
-    })),
-  );
-  type Med = (typeof hsMed)[number][number];
-
-  // 5. openssl speed.
-  log("openssl speed");
-  const speedAlgs = ["ecdsap256", "rsa2048", "rsa4096"];
-  const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
+  // 4. Handshakes, 5. openssl speed.
+  const { chains, hsMed, hsReps, speed } = await measureHandshakes();
 
   // 6. The test suite (`npm test`), last, so that nothing else of the bench runs beside it.
   const suite = runSuite ? measureSuite() : undefined;
@@ -326,17 +413,7 @@ async function main(): Promise<void> {
   }
   const ecdsa = tls.find((t) => t.kind === "ECDSA");
   if (ecdsa) target("tls provider ≤ 1.5× direct @peculiar/x509 per certificate (ECDSA)", `${f2(ecdsa.ratio)}×`, ecdsa.ratio <= 1.5);
-  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
-  target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
-  SERVERS.forEach((server, j) => {
-    const [hd, hs4] = hsMed[j] as [Med, Med];
-    target(`default server CPU per full handshake ≤ 0.95× seed 004's (${server})`, `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
-  });
-  SERVERS.forEach((server, j) => {
-    const [hd, hs4] = hsMed[j] as [Med, Med];
-    target(`resumed ≤ 0.75× server CPU of full (default chain, ${server})`, `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
-    target(`resumed ≤ 0.75× server CPU of full (seed 004 chain, ${server})`, `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
-  });
+  handshakeTargets({ chains, hsMed, hsReps, speed }, target);
   if (suite) target("`npm test` ≤ 90 s wall", `${f1(suite.wallS)} s (CPU ${f1(suite.cpuS)} s)`, suite.wallS <= 90);
   else target("`npm test` ≤ 90 s wall", quick ? "not run (--quick)" : "not run (--no-suite)", undefined);
   L.push("");
@@ -410,40 +487,8 @@ async function main(): Promise<void> {
     "RSA key generation dominates the RSA row on both sides.",
     "",
   );
+  L.push(...handshakeSection({ chains, hsMed, hsReps, speed }));
   L.push(
-    "## mTLS handshakes (OpenSSL)",
-    "",
-    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts), TLS 1.3, client certificate required and verified up to the root. Client: \`openssl s_time -tls1_3 -www /ok.txt\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, servers, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were). Before each run one request with \`s_client\` must succeed with the client certificate verified (s_server \`-verify_return_error\`; nginx answers 400 to an unverified client) and must receive exactly the minted server chain, or the bench fails.`,
-    "",
-    "Servers (both serve the chain as production servers do: the minted chain as it is, nothing built per connection):",
-    "",
-    "- **nginx** (the production OpenSSL server; what the targets' verdicts use first): one process, `ssl_certificate` = the library's server `chainPem`, `ssl_verify_client on`, `ssl_client_certificate` = the root, `return 200` for `/ok.txt`, no access log. nginx sets `SSL_MODE_NO_AUTO_CHAIN` on every context (`ngx_ssl_create`, [src/event/ngx_event_openssl.c](https://github.com/nginx/nginx/blob/release-1.22.1/src/event/ngx_event_openssl.c#L386-L388)), so it sends the configured file and never builds a chain. Traefik (Go crypto/tls) does the same: it sends `tls.Certificate.Certificate` as loaded ([`certMsg.certificate = *hs.cert`](https://github.com/golang/go/blob/master/src/crypto/tls/handshake_server_tls13.go), [crypto/tls Certificate](https://pkg.go.dev/crypto/tls#Certificate)).",
-    "- **s_server** (`openssl s_server -Verify 3 -verify_return_error -verify_quiet -tls1_3 -WWW`, each request answered with a 3-byte file, not `-www`'s status page, whose generation is not handshake work): the client CAs go to `-verifyCAfile`, with `-no-CAfile -no-CApath -no-CAstore`, and the seed 004 intermediate to `-cert_chain`. With a chain-less certificate and a `-CAfile` (this bench before), OpenSSL completes the server's chain from that store on **every** handshake — `ssl_add_cert_chain` runs `X509_verify_cert` unless `SSL_MODE_NO_AUTO_CHAIN` is set or a chain was given ([ssl/statem/statem_lib.c](https://github.com/openssl/openssl/blob/openssl-3.0/ssl/statem/statem_lib.c), [SSL_CTX_set_mode(3)](https://docs.openssl.org/3.0/man3/SSL_CTX_set_mode/)) — and sends the root too: a chain build and an ECDSA verification per connection that only the default chain paid, and that no production server pays. s_server has no option to set that mode, so its chain store is left empty: for the default chain it still starts a (failing, signature-free) chain build per connection, which nginx does not.",
-    "",
-    "| server | chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-  );
-  SERVERS.forEach((server, j) => {
-    PROFILES.forEach((p, i) => {
-      const c = chains[i] as MintedChain;
-      const h = hsMed[j]?.[i] as Med;
-      L.push(`| ${server} | ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
-    });
-  });
-  L.push("");
-  SERVERS.forEach((server, j) => {
-    const [hd, hs4] = hsMed[j] as [Med, Med];
-    L.push(`Ratios default / seed 004 (${server}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
-  });
-  L.push(
-    `Chain bytes default / seed 004: server ${f2(d.serverChainBytes / s.serverChainBytes)}×, client ${f2(d.clientChainBytes / s.clientChainBytes)}×.`,
-    "",
-    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 both servers also hold the client intermediate (nginx `ssl_trusted_certificate`, s_server `-verifyCAfile`): they verify every signature up to the root as with a sent chain, but do not parse the intermediate from the wire, which a real seed 004 client would make them do — a saving for seed 004 only. The client chain bytes above are what the library's `chainPem` would send.",
-    "",
-    "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
-    "",
-    "The gain is real only where a client keeps and offers the session: test/traefik/e2e-nginx.test.ts shows nginx's rendered snippet resuming its TLS 1.3 session to the mTLS server on the next connection (and not resuming with `proxy_ssl_session_reuse off`), and test/stacks/stacks.test.ts that no TLSOption of any stack sets `disableSessionTickets` (a field of the upstream TLSOption CRD).",
-    "",
     ...(suite
       ? [
           "## The test suite",
@@ -452,12 +497,7 @@ async function main(): Promise<void> {
           "",
         ]
       : []),
-    "## openssl speed (the physical reference)",
-    "",
-    "```",
-    ...speed,
-    "```",
-    "",
+    ...speedSection(speed),
   );
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, L.join("\n"));
@@ -465,7 +505,26 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((e: unknown) => {
+/** `--only handshakes`: the handshake targets and section, on stdout (and in --out when given). */
+async function handshakesOnly(): Promise<void> {
+  const load = os.loadavg();
+  const h = await measureHandshakes();
+  const L: string[] = [
+    `# Handshakes (\`npm run bench -- ${process.argv.slice(2).join(" ")}\`, ${new Date().toISOString()})`,
+    "",
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}; ${execFileSync("openssl", ["version"], { encoding: "utf8" }).trim()}; load average at start ${load.map(f1).join(" / ")}, at end ${os.loadavg().map(f1).join(" / ")}.`,
+    "",
+    "| target | measured | verdict |",
+    "|---|---|---|",
+  ];
+  handshakeTargets(h, (name, measured, ok) => L.push(`| ${name} | ${measured} | ${ok === undefined ? "not measured" : verdict(ok)} |`));
+  L.push("", ...handshakeSection(h), ...speedSection(h.speed));
+  process.stdout.write(`${L.join("\n")}\n`);
+  if (flag("--out")) fs.writeFileSync(outFile, L.join("\n"));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+(only === "handshakes" ? handshakesOnly() : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });
