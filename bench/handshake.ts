@@ -84,6 +84,7 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
   // the root, it only does not parse the intermediate from the wire.
   fs.writeFileSync(path.join(dir, "trust.pem"), o.trust ?? "");
   const [, ...clientIntermediates] = splitPem(o.clientChain ?? "");
+  fs.writeFileSync(path.join(dir, "client-intermediates.pem"), clientIntermediates.map((c) => `${c.trimEnd()}\n`).join(""));
   fs.writeFileSync(path.join(dir, "client-cas.pem"), [(o.trust ?? "").trimEnd(), ...clientIntermediates.map((c) => c.trimEnd())].join("\n") + "\n");
   return { dir, serverChainBytes: derBytes(o.serverChain ?? ""), clientChainBytes: derBytes(o.clientChain ?? "") };
 }
@@ -101,9 +102,12 @@ async function freePort(): Promise<number> {
 const execFileAsync = promisify(execFile);
 
 /**
- * The servers measured. Both send exactly the library's chain (`chainPem`: leaf, then the
+ * The servers measured. All send exactly the library's chain (`chainPem`: leaf, then the
  * intermediate when there is one) and build nothing per handshake:
  *
+ * - `go`: Go's crypto/tls, Traefik's TLS stack (bench/go-tls-server, built with the machine's
+ *   `go`): `tls.Certificate` from the chain file, sent as loaded; the client chain verified with
+ *   `x509.Certificate.Verify` as `RequireAndVerifyClientCert` does.
  * - `nginx`: a production OpenSSL server. `ngx_ssl_create` sets `SSL_MODE_NO_AUTO_CHAIN`, so
  *   nginx sends `ssl_certificate`'s file as it is.
  * - `s_server`: OpenSSL's test server. Given no `-cert_chain` and a `-CAfile`, it would complete
@@ -112,8 +116,28 @@ const execFileAsync = promisify(execFile);
  *   so the client CAs go to `-verifyCAfile` (the peer-verification store) and the chain-building
  *   store stays empty (`-no-CAfile -no-CApath -no-CAstore`).
  */
-export type HandshakeServer = "nginx" | "s_server";
-export const SERVERS: readonly HandshakeServer[] = ["nginx", "s_server"];
+export type HandshakeServer = "go" | "nginx" | "s_server";
+export const SERVERS: readonly HandshakeServer[] = ["go", "nginx", "s_server"];
+/** How the report names each server. */
+export const SERVER_LABEL: Record<HandshakeServer, string> = { go: "Go crypto/tls", nginx: "nginx", s_server: "s_server" };
+
+let goBinary: Promise<string> | undefined;
+/** Builds bench/go-tls-server once per run (standard library only; `go` from Debian's golang-go). */
+export function goServerBinary(): Promise<string> {
+  goBinary ??= (async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-go-tls-")), "go-tls-server");
+    await execFileAsync("go", ["build", "-o", out, "."], { cwd: path.join(__dirname, "go-tls-server"), env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } }).catch((e: Error) => {
+      throw new Error(`building bench/go-tls-server needs Go (apt-get install golang-go): ${e.message}`);
+    });
+    return out;
+  })();
+  return goBinary;
+}
+
+/** `go version`, for the report. */
+export async function goVersion(): Promise<string> {
+  return (await execFileAsync("go", ["version"], { encoding: "utf8" })).stdout.trim();
+}
 
 export interface HandshakeResult {
   readonly server: HandshakeServer;
@@ -174,6 +198,9 @@ function spawnServer(bin: string, args: string[], cwd: string, ready: (out: stri
  * intermediate, which s_time cannot send: see below), TLS 1.3, `/ok.txt` answered with "ok".
  */
 async function startServer(server: HandshakeServer, d: string, port: number): Promise<RunningServer> {
+  if (server === "go") {
+    return spawnServer(await goServerBinary(), [`127.0.0.1:${port}`, `${d}/server-fullchain.pem`, `${d}/server.key`, `${d}/trust.pem`, `${d}/client-intermediates.pem`], d, (out) => out.includes("ACCEPT"), "go-tls-server");
+  }
   if (server === "s_server") {
     // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
     const chain = fs.readFileSync(`${d}/server-chain.pem`, "utf8").trim() ? ["-cert_chain", `${d}/server-chain.pem`] : [];
@@ -223,8 +250,8 @@ async function startServer(server: HandshakeServer, d: string, port: number): Pr
 
 /**
  * One real request with s_client before measuring: the client certificate is verified by the
- * server (s_server: `-verify_return_error`; nginx answers 200 only when `$ssl_client_verify` is
- * SUCCESS, 400 otherwise) and the server sends exactly the minted chain (no more certificates:
+ * server (s_server: `-verify_return_error`; Go: the handshake fails; nginx answers 200 only when
+ * `$ssl_client_verify` is SUCCESS, 400 otherwise) and the server sends exactly the minted chain (no more certificates:
  * nothing completed from a store). Throws otherwise.
  */
 async function preflight(server: HandshakeServer, d: string, port: number): Promise<void> {

@@ -21,7 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { PROFILES, SERVERS, handshakes, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
+import { PROFILES, SERVERS, SERVER_LABEL, goVersion, handshakes, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
 import { summarise } from "./profile";
 import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
 import { FLEET_CALLERS, type FleetCallers } from "./fleet";
@@ -42,15 +42,15 @@ const budgetS = Number(flag("--budget") ?? (quick ? "300" : "560"));
 const only = flag("--only");
 if (only !== undefined && only !== "handshakes") throw new Error(`--only ${only}: the only part that runs alone is "handshakes"`);
 const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
-const handshakeSeconds = quick ? 1 : 3;
+const handshakeSeconds = quick ? 1 : 2;
 const repsFlag = flag("--reps");
 const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
 // The suite is timed by the full run only (CI runs it anyway, right before the --quick smoke run).
 const runSuite = !quick && !process.argv.includes("--no-suite");
 /**
- * Seconds the budget keeps for what runs after the plan sizes: the handshakes (2 servers × 2
- * chains × 2 modes × 3 runs × 3 s, plus start-up) and openssl speed (about 100 s here), and `npm test` when it is timed (115–165 s in docs/BENCHMARKS.md's runs).
+ * Seconds the budget keeps for what runs after the plan sizes: the handshakes (3 servers × 2
+ * chains × 2 modes × 3 runs × 2 s, plus start-up and the Go server's build) and openssl speed (about 100 s here), and `npm test` when it is timed (115–165 s in docs/BENCHMARKS.md's runs).
  */
 const RESERVED_AFTER_PLANS_S = 100 + (runSuite ? 180 : 0);
 
@@ -181,6 +181,7 @@ interface HandshakeData {
   hsMed: Med[][];
   hsReps: number;
   speed: string[];
+  go: string;
 }
 
 /** Mints both chains, runs every server × chain × mode interleaved, then `openssl speed`. */
@@ -215,7 +216,7 @@ async function measureHandshakes(): Promise<HandshakeData> {
   const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
 
-  return { chains, hsMed, hsReps, speed };
+  return { chains, hsMed, hsReps, speed, go: await goVersion() };
 }
 
 /** The handshake rows of the targets table. */
@@ -224,17 +225,17 @@ function handshakeTargets({ chains, hsMed }: HandshakeData, target: (name: strin
   target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
   SERVERS.forEach((server, j) => {
     const [hd, hs4] = hsMed[j] as [Med, Med];
-    target(`default server CPU per full handshake ≤ 0.95× seed 004's (${server})`, `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
+    target(`default server CPU per full handshake ≤ 0.95× seed 004's (${SERVER_LABEL[server]})`, `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
   });
   SERVERS.forEach((server, j) => {
     const [hd, hs4] = hsMed[j] as [Med, Med];
-    target(`resumed ≤ 0.75× server CPU of full (default chain, ${server})`, `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
-    target(`resumed ≤ 0.75× server CPU of full (seed 004 chain, ${server})`, `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+    target(`resumed ≤ 0.75× server CPU of full (default chain, ${SERVER_LABEL[server]})`, `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
+    target(`resumed ≤ 0.75× server CPU of full (seed 004 chain, ${SERVER_LABEL[server]})`, `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
   });
 }
 
 /** The report's handshake section. */
-function handshakeSection({ chains, hsMed, hsReps }: HandshakeData): string[] {
+function handshakeSection({ chains, hsMed, hsReps, go }: HandshakeData): string[] {
   const L: string[] = [];
   const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
   L.push(
@@ -242,9 +243,10 @@ function handshakeSection({ chains, hsMed, hsReps }: HandshakeData): string[] {
     "",
     `Certificates minted by InternalCA through the offline engine (bench/handshake.ts), TLS 1.3, client certificate required and verified up to the root. Client: \`openssl s_time -tls1_3 -www /ok.txt\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, servers, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were). Before each run one request with \`s_client\` must succeed with the client certificate verified (s_server \`-verify_return_error\`; nginx answers 400 to an unverified client) and must receive exactly the minted server chain, or the bench fails.`,
     "",
-    "Servers (both serve the chain as production servers do: the minted chain as it is, nothing built per connection):",
+    "Servers (all serve the chain as production servers do: the minted chain as it is, nothing built per connection):",
     "",
-    "- **nginx** (the production OpenSSL server; what the targets' verdicts use first): one process, `ssl_certificate` = the library's server `chainPem`, `ssl_verify_client on`, `ssl_client_certificate` = the root, `return 200` for `/ok.txt`, no access log. nginx sets `SSL_MODE_NO_AUTO_CHAIN` on every context (`ngx_ssl_create`, [src/event/ngx_event_openssl.c](https://github.com/nginx/nginx/blob/release-1.22.1/src/event/ngx_event_openssl.c#L386-L388)), so it sends the configured file and never builds a chain. Traefik (Go crypto/tls) does the same: it sends `tls.Certificate.Certificate` as loaded ([`certMsg.certificate = *hs.cert`](https://github.com/golang/go/blob/master/src/crypto/tls/handshake_server_tls13.go), [crypto/tls Certificate](https://pkg.go.dev/crypto/tls#Certificate)).",
+    `- **Go crypto/tls** (${go}; bench/go-tls-server): the TLS stack of Traefik, the server the library provisions for mTLS. \`tls.LoadX509KeyPair\` of the server \`chainPem\`, TLS 1.3, the client chain verified with \`x509.Certificate.Verify\` (roots = the trust bundle, key usage clientAuth) as \`RequireAndVerifyClientCert\` does, not repeated on resumption, as crypto/tls has not re-verified resumed sessions since Go 1.21 ([golang/go#77217](https://github.com/golang/go/issues/77217)); \`net/http\` answers \`ok\`. Debian's Go, not the Go release Traefik is built with: Go's RSA and ECDSA code changed between releases, so read this row as Go's, not as a Traefik release's.`,
+    "- **nginx** (a production OpenSSL server): one process, `ssl_certificate` = the library's server `chainPem`, `ssl_verify_client on`, `ssl_client_certificate` = the root, `return 200` for `/ok.txt`, no access log. nginx sets `SSL_MODE_NO_AUTO_CHAIN` on every context (`ngx_ssl_create`, [src/event/ngx_event_openssl.c](https://github.com/nginx/nginx/blob/release-1.22.1/src/event/ngx_event_openssl.c#L386-L388)), so it sends the configured file and never builds a chain. Traefik (Go crypto/tls) does the same: it sends `tls.Certificate.Certificate` as loaded ([`certMsg.certificate = *hs.cert`](https://github.com/golang/go/blob/master/src/crypto/tls/handshake_server_tls13.go), [crypto/tls Certificate](https://pkg.go.dev/crypto/tls#Certificate)).",
     "- **s_server** (`openssl s_server -Verify 3 -verify_return_error -verify_quiet -tls1_3 -WWW`, each request answered with a 3-byte file, not `-www`'s status page, whose generation is not handshake work): the client CAs go to `-verifyCAfile`, with `-no-CAfile -no-CApath -no-CAstore`, and the seed 004 intermediate to `-cert_chain`. With a chain-less certificate and a `-CAfile` (this bench before), OpenSSL completes the server's chain from that store on **every** handshake — `ssl_add_cert_chain` runs `X509_verify_cert` unless `SSL_MODE_NO_AUTO_CHAIN` is set or a chain was given ([ssl/statem/statem_lib.c](https://github.com/openssl/openssl/blob/openssl-3.0/ssl/statem/statem_lib.c), [SSL_CTX_set_mode(3)](https://docs.openssl.org/3.0/man3/SSL_CTX_set_mode/)) — and sends the root too: a chain build and an ECDSA verification per connection that only the default chain paid, and that no production server pays. s_server has no option to set that mode, so its chain store is left empty: for the default chain it still starts a (failing, signature-free) chain build per connection, which nginx does not.",
     "",
     "| server | chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
@@ -254,18 +256,18 @@ function handshakeSection({ chains, hsMed, hsReps }: HandshakeData): string[] {
     PROFILES.forEach((p, i) => {
       const c = chains[i] as MintedChain;
       const h = hsMed[j]?.[i] as Med;
-      L.push(`| ${server} | ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
+      L.push(`| ${SERVER_LABEL[server]} | ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
     });
   });
   L.push("");
   SERVERS.forEach((server, j) => {
     const [hd, hs4] = hsMed[j] as [Med, Med];
-    L.push(`Ratios default / seed 004 (${server}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
+    L.push(`Ratios default / seed 004 (${SERVER_LABEL[server]}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
   });
   L.push(
     `Chain bytes default / seed 004: server ${f2(d.serverChainBytes / s.serverChainBytes)}×, client ${f2(d.clientChainBytes / s.clientChainBytes)}×.`,
     "",
-    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 both servers also hold the client intermediate (nginx `ssl_trusted_certificate`, s_server `-verifyCAfile`): they verify every signature up to the root as with a sent chain, but do not parse the intermediate from the wire, which a real seed 004 client would make them do — a saving for seed 004 only. The client chain bytes above are what the library's `chainPem` would send.",
+    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 every server also holds the client intermediate (Go: `VerifyOptions.Intermediates`, nginx `ssl_trusted_certificate`, s_server `-verifyCAfile`): they verify every signature up to the root as with a sent chain, but do not parse the intermediate from the wire, which a real seed 004 client would make them do — a saving for seed 004 only. The client chain bytes above are what the library's `chainPem` would send.",
     "",
     "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
     "",
@@ -360,7 +362,8 @@ async function main(): Promise<void> {
   const prof = profFile ? summarise(path.join(profDir, profFile), 15) : undefined;
 
   // 4. Handshakes, 5. openssl speed.
-  const { chains, hsMed, hsReps, speed } = await measureHandshakes();
+  const hsData = await measureHandshakes();
+  const { speed } = hsData;
 
   // 6. The test suite (`npm test`), last, so that nothing else of the bench runs beside it.
   const suite = runSuite ? measureSuite() : undefined;
@@ -413,7 +416,7 @@ async function main(): Promise<void> {
   }
   const ecdsa = tls.find((t) => t.kind === "ECDSA");
   if (ecdsa) target("tls provider ≤ 1.5× direct @peculiar/x509 per certificate (ECDSA)", `${f2(ecdsa.ratio)}×`, ecdsa.ratio <= 1.5);
-  handshakeTargets({ chains, hsMed, hsReps, speed }, target);
+  handshakeTargets(hsData, target);
   if (suite) target("`npm test` ≤ 90 s wall", `${f1(suite.wallS)} s (CPU ${f1(suite.cpuS)} s)`, suite.wallS <= 90);
   else target("`npm test` ≤ 90 s wall", quick ? "not run (--quick)" : "not run (--no-suite)", undefined);
   L.push("");
@@ -487,7 +490,7 @@ async function main(): Promise<void> {
     "RSA key generation dominates the RSA row on both sides.",
     "",
   );
-  L.push(...handshakeSection({ chains, hsMed, hsReps, speed }));
+  L.push(...handshakeSection(hsData));
   L.push(
     ...(suite
       ? [

@@ -1,0 +1,3 @@
+module edge-mtls/bench/go-tls-server
+
+go 1.19
