@@ -197,7 +197,7 @@ function spawnServer(bin: string, args: string[], cwd: string, ready: (out: stri
  * minted, client certificate required and verified against the root (and the client
  * intermediate, which s_time cannot send: see below), TLS 1.3, `/ok.txt` answered with "ok".
  */
-async function startServer(server: HandshakeServer, d: string, port: number): Promise<RunningServer> {
+async function startServer(server: HandshakeServer, d: string, port: number, wrap: string[] = []): Promise<RunningServer> {
   if (server === "go") {
     return spawnServer(await goServerBinary(), [`127.0.0.1:${port}`, `${d}/server-fullchain.pem`, `${d}/server.key`, `${d}/trust.pem`, `${d}/client-intermediates.pem`], d, (out) => out.includes("ACCEPT"), "go-tls-server");
   }
@@ -242,9 +242,11 @@ async function startServer(server: HandshakeServer, d: string, port: number): Pr
     "",
   ].join("\n");
   fs.writeFileSync(`${p}/nginx.conf`, conf);
-  const running = await spawnServer(bin, ["-p", p, "-c", `${p}/nginx.conf`, "-e", `${p}/error.log`], p, () => fs.existsSync(`${p}/nginx.pid`), "nginx");
+  const args = ["-p", p, "-c", `${p}/nginx.conf`, "-e", `${p}/error.log`];
+  const [cmd, ...rest] = wrap.length > 0 ? [...wrap, bin, ...args] : [bin, ...args];
+  const running = await spawnServer(cmd ?? bin, rest, p, () => fs.existsSync(`${p}/nginx.pid`), "nginx");
   // The pid file is written before the listening socket is used; wait until a TCP connection is accepted.
-  await waitForPort(port, 10_000);
+  await waitForPort(port, wrap.length > 0 ? 60_000 : 10_000);
   return running;
 }
 
@@ -313,7 +315,37 @@ export async function handshakes(chain: MintedChain, server: HandshakeServer, mo
   }
 }
 
-/** The fraction of resumed connections s_time reports as actually resumed (it prints `r` per reuse, `*` per new session). */
+/**
+ * Instructions nginx executes per full handshake (valgrind's callgrind, `--callgrind`): a
+ * deterministic measure, unlike CPU time on a shared machine. nginx runs under callgrind;
+ * the counters are zeroed after start-up, s_time makes full handshakes for `seconds`, and the
+ * dump then holds exactly those connections' instructions (accept, handshake, request, close).
+ */
+export async function nginxInstructionsPerHandshake(chain: MintedChain, seconds: number): Promise<{ connections: number; instructions: number }> {
+  const port = await freePort();
+  const d = chain.dir;
+  const out = fs.mkdtempSync(path.join(d, "callgrind-"));
+  const running = await startServer("nginx", d, port, ["valgrind", "--tool=callgrind", `--callgrind-out-file=${out}/cg.out`]);
+  try {
+    await preflight("nginx", d, port);
+    await execFileAsync("callgrind_control", ["--zero", String(running.pid)]);
+    const { stdout } = await execFileAsync(
+      "openssl",
+      ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`, "-CAfile", `${d}/trust.pem`, "-www", `/${PAGE}`, "-time", String(seconds)],
+      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
+    await execFileAsync("callgrind_control", ["--dump", String(running.pid)]);
+    const connections = Number(/(\d+) connections in/.exec(stdout)?.[1] ?? 0);
+    const dump = fs.readdirSync(out).find((f) => /^cg\.out\.\d+$/.test(f));
+    const totals = dump ? /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, dump), "utf8")) : null;
+    if (!totals || connections === 0) throw new Error(`callgrind: no dump or no connections (${dump ?? "no dump"}, ${connections} connections)`);
+    return { connections, instructions: Number(totals[1]) / connections };
+  } finally {
+    await running.stop();
+  }
+}
+
+/** A fresh temporary folder (for one chain's files). */
 export function tmpDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `edge-mtls-bench-${label}-`));
 }

@@ -8,6 +8,7 @@
  *   npm run bench                      # N = 10, 100, 300, 1,000 (1,000 skipped, and said so, if it would not fit the budget)
  *   npm run bench -- --quick           # CI smoke: tiny N, one repetition, short handshakes
  *   npm run bench -- --only handshakes # the handshakes and openssl speed only (report to stdout, or --out)
+ *   npm run bench -- --only handshakes --callgrind   # plus nginx's instructions per full handshake (valgrind)
  *   npm run bench -- --sizes 10,100 --reps 3 --tls-leaves 100 --budget 480 --out /tmp/b.md
  *
  * The plan comparison runs the identities fleet (bench/fleet.ts) against the raw-SDK floor made
@@ -21,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { PROFILES, SERVERS, SERVER_LABEL, goVersion, handshakes, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
+import { PROFILES, SERVERS, SERVER_LABEL, goVersion, handshakes, nginxInstructionsPerHandshake, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
 import { summarise } from "./profile";
 import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
 import { FLEET_CALLERS, type FleetCallers } from "./fleet";
@@ -48,6 +49,8 @@ const handshakeSeconds = quick ? 1 : 2;
  * it runs the same OpenSSL as nginx (per-handshake instruction counts within 1 % of nginx's under
  * callgrind, both chains) and cannot turn off per-handshake chain completion (see the report).
  */
+/** `--callgrind`: also count nginx's instructions per full handshake under valgrind (about 40 s more). */
+const callgrind = process.argv.includes("--callgrind");
 const servers = (flag("--servers") ?? "go,nginx").split(",").map((x) => {
   const sv = SERVERS.find((k) => k === x);
   if (!sv) throw new Error(`--servers: unknown server "${x}" (known: ${SERVERS.join(", ")})`);
@@ -193,6 +196,8 @@ interface HandshakeData {
   hsReps: number;
   speed: string[];
   go: string;
+  /** Per chain, with --callgrind. */
+  instructions?: Array<{ connections: number; instructions: number }>;
 }
 
 /** Mints both chains, runs every server × chain × mode interleaved, then `openssl speed`. */
@@ -227,7 +232,12 @@ async function measureHandshakes(): Promise<HandshakeData> {
   const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
 
-  return { chains, hsMed, hsReps, speed, go: await goVersion() };
+  const instructions: HandshakeData["instructions"] = callgrind ? [] : undefined;
+  if (instructions) {
+    log("nginx under callgrind");
+    for (const c of chains) instructions.push(await nginxInstructionsPerHandshake(c, quick ? 2 : 8));
+  }
+  return { chains, hsMed, hsReps, speed, go: await goVersion(), ...(instructions ? { instructions } : {}) };
 }
 
 /** The handshake rows of the targets table. */
@@ -246,7 +256,7 @@ function handshakeTargets({ chains, hsMed }: HandshakeData, target: (name: strin
 }
 
 /** The report's handshake section. */
-function handshakeSection({ chains, hsMed, hsReps, go }: HandshakeData): string[] {
+function handshakeSection({ chains, hsMed, hsReps, go, instructions }: HandshakeData): string[] {
   const L: string[] = [];
   const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
   L.push(
@@ -276,6 +286,13 @@ function handshakeSection({ chains, hsMed, hsReps, go }: HandshakeData): string[
     const [hd, hs4] = hsMed[j] as [Med, Med];
     L.push(`Ratios default / seed 004 (${SERVER_LABEL[server]}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
   });
+  if (instructions) {
+    const [di, si] = instructions as [{ connections: number; instructions: number }, { connections: number; instructions: number }];
+    L.push(
+      `Instructions per full handshake, nginx under valgrind's callgrind (\`--callgrind\`; counters zeroed after start-up, then s_time \`-new\`; deterministic where CPU time on a shared machine is not): default ${(di.instructions / 1e6).toFixed(2)} M (${di.connections} handshakes), seed 004 ${(si.instructions / 1e6).toFixed(2)} M (${si.connections}), ratio ${f2(di.instructions / si.instructions)}×. Instructions are not cycles: RSA's big-number code runs more instructions per cycle than the certificate-parsing code that dominates the default chain's handshake, so the CPU-time ratio above sits higher than this one.`,
+      "",
+    );
+  }
   L.push(
     `Chain bytes default / seed 004: server ${f2(d.serverChainBytes / s.serverChainBytes)}×, client ${f2(d.clientChainBytes / s.clientChainBytes)}×.`,
     "",
