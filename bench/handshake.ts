@@ -1,8 +1,9 @@
 /**
  * Handshake cost of the mTLS the library provisions: certificates minted by InternalCA
- * (through the offline engine), OpenSSL `s_server -Verify` (TLS 1.3) against `s_time`.
- * Full handshakes (`-new`) and resumed ones (`-reuse`, TLS 1.3 PSK from session tickets),
- * server CPU per handshake from /proc/<pid>/stat, chain bytes in DER.
+ * (through the offline engine), served by Go's crypto/tls and nginx (and on request
+ * `openssl s_server`), TLS 1.3 with client certificates, loaded by a Go crypto/tls client that
+ * sends the library's client chain. Full handshakes and resumed ones (TLS 1.3 PSK from session
+ * tickets), server CPU per handshake from /proc/<pid>/stat, chain bytes in DER.
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
@@ -78,14 +79,10 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
   // The client's whole chain (leaf first, as the library's chainPem), sent by the client on the wire.
   fs.writeFileSync(path.join(dir, "client-chain.pem"), o.clientChain ?? "");
   fs.writeFileSync(path.join(dir, "client.key"), o.clientKey ?? "");
-  // Both sides trust the root (the library's trustBundle), as deployed. s_time cannot send a
-  // client chain (no option for one), so the servers also hold the client's intermediate as an
-  // untrusted-for-advertising CA (client-cas.pem): the server still checks every signature up to
-  // the root, it only does not parse the intermediate from the wire.
+  // Both sides trust the root only (the library's trustBundle), as deployed; each sends its chain.
   fs.writeFileSync(path.join(dir, "trust.pem"), o.trust ?? "");
   const [, ...clientIntermediates] = splitPem(o.clientChain ?? "");
   fs.writeFileSync(path.join(dir, "client-intermediates.pem"), clientIntermediates.map((c) => `${c.trimEnd()}\n`).join(""));
-  fs.writeFileSync(path.join(dir, "client-cas.pem"), [(o.trust ?? "").trimEnd(), ...clientIntermediates.map((c) => c.trimEnd())].join("\n") + "\n");
   return { dir, serverChainBytes: derBytes(o.serverChain ?? ""), clientChainBytes: derBytes(o.clientChain ?? "") };
 }
 
@@ -105,9 +102,8 @@ const execFileAsync = promisify(execFile);
  * The servers measured. All send exactly the library's chain (`chainPem`: leaf, then the
  * intermediate when there is one) and build nothing per handshake:
  *
- * - `go`: Go's crypto/tls, Traefik's TLS stack (bench/go-tls-server, built with the machine's
- *   `go`): `tls.Certificate` from the chain file, sent as loaded; the client chain verified with
- *   `x509.Certificate.Verify` as `RequireAndVerifyClientCert` does.
+ * - `go`: Go's crypto/tls, Traefik's TLS stack (bench/go-tls, built with the machine's `go`):
+ *   `tls.Certificate` from the chain file, sent as loaded; `RequireAndVerifyClientCert`.
  * - `nginx`: a production OpenSSL server. `ngx_ssl_create` sets `SSL_MODE_NO_AUTO_CHAIN`, so
  *   nginx sends `ssl_certificate`'s file as it is.
  * - `s_server`: OpenSSL's test server. Given no `-cert_chain` and a `-CAfile`, it would complete
@@ -122,12 +118,12 @@ export const SERVERS: readonly HandshakeServer[] = ["go", "nginx", "s_server"];
 export const SERVER_LABEL: Record<HandshakeServer, string> = { go: "Go crypto/tls", nginx: "nginx", s_server: "s_server" };
 
 let goBinary: Promise<string> | undefined;
-/** Builds bench/go-tls-server once per run (standard library only; `go` from Debian's golang-go). */
-export function goServerBinary(): Promise<string> {
+/** Builds bench/go-tls (server and load client) once per run (standard library only; `go` from Debian's golang-go). */
+export function goTlsBinary(): Promise<string> {
   goBinary ??= (async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-go-tls-")), "go-tls-server");
-    await execFileAsync("go", ["build", "-o", out, "."], { cwd: path.join(__dirname, "go-tls-server"), env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } }).catch((e: Error) => {
-      throw new Error(`building bench/go-tls-server needs Go (apt-get install golang-go): ${e.message}`);
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-go-tls-")), "go-tls");
+    await execFileAsync("go", ["build", "-o", out, "."], { cwd: path.join(__dirname, "go-tls"), env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } }).catch((e: Error) => {
+      throw new Error(`building bench/go-tls needs Go (apt-get install golang-go): ${e.message}`);
     });
     return out;
   })();
@@ -149,7 +145,7 @@ export interface HandshakeResult {
   readonly serverCpuMsPerHandshake: number;
 }
 
-/** The path each s_time connection requests: a 3-byte answer, so that the request costs next to nothing. */
+/** The path each connection requests: a 3-byte answer, so that the request costs next to nothing. */
 const PAGE = "ok.txt";
 
 interface RunningServer {
@@ -194,12 +190,12 @@ function spawnServer(bin: string, args: string[], cwd: string, ready: (out: stri
 
 /**
  * Starts the server on 127.0.0.1:port for the chain in `d`: the server certificate chain as
- * minted, client certificate required and verified against the root (and the client
- * intermediate, which s_time cannot send: see below), TLS 1.3, `/ok.txt` answered with "ok".
+ * minted, client certificate required and verified against the root (the client sends its
+ * intermediate), TLS 1.3, `/ok.txt` answered with "ok".
  */
 async function startServer(server: HandshakeServer, d: string, port: number, wrap: string[] = []): Promise<RunningServer> {
   if (server === "go") {
-    return spawnServer(await goServerBinary(), [`127.0.0.1:${port}`, `${d}/server-fullchain.pem`, `${d}/server.key`, `${d}/trust.pem`, `${d}/client-intermediates.pem`], d, (out) => out.includes("ACCEPT"), "go-tls-server");
+    return spawnServer(await goTlsBinary(), ["server", `127.0.0.1:${port}`, `${d}/server-fullchain.pem`, `${d}/server.key`, `${d}/trust.pem`], d, (out) => out.includes("ACCEPT"), "go-tls server");
   }
   if (server === "s_server") {
     // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
@@ -207,7 +203,7 @@ async function startServer(server: HandshakeServer, d: string, port: number, wra
     return spawnServer(
       "openssl",
       ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", `${d}/server.pem`, "-key", `${d}/server.key`, ...chain,
-        "-verifyCAfile", `${d}/client-cas.pem`, "-no-CAfile", "-no-CApath", "-no-CAstore",
+        "-verifyCAfile", `${d}/trust.pem`, "-no-CAfile", "-no-CApath", "-no-CAstore",
         "-Verify", "3", "-verify_return_error", "-verify_quiet", "-tls1_3", "-WWW", "-naccept", "1000000"],
       d, (out) => out.includes("ACCEPT"), "s_server",
     );
@@ -216,8 +212,7 @@ async function startServer(server: HandshakeServer, d: string, port: number, wra
   if (!bin) throw new Error("nginx is not installed (apt-get install nginx-light)");
   const p = fs.mkdtempSync(path.join(d, "nginx-"));
   // One process (as the suite's nginx), no logs per connection; `ssl_client_certificate` is the
-  // trust anchor (and the CA names sent in the CertificateRequest), `ssl_trusted_certificate`
-  // adds the client intermediate without advertising it.
+  // trust anchor (and the CA names sent in the CertificateRequest).
   const conf = [
     "daemon off;",
     "master_process off;",
@@ -235,7 +230,6 @@ async function startServer(server: HandshakeServer, d: string, port: number, wra
     "    ssl_verify_client on;",
     "    ssl_verify_depth 3;",
     `    ssl_client_certificate ${d}/trust.pem;`,
-    `    ssl_trusted_certificate ${d}/client-cas.pem;`,
     `    location = /${PAGE} { return 200 "ok\\n"; }`,
     "  }",
     "}",
@@ -258,7 +252,8 @@ async function startServer(server: HandshakeServer, d: string, port: number, wra
  */
 async function preflight(server: HandshakeServer, d: string, port: number): Promise<void> {
   const out = await new Promise<string>((resolve, reject) => {
-    const c = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`,
+    const chain = fs.readFileSync(`${d}/client-intermediates.pem`, "utf8").trim() ? ["-cert_chain", `${d}/client-intermediates.pem`] : [];
+    const c = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_3", "-cert", `${d}/client.pem`, ...chain, "-key", `${d}/client.key`,
       "-CAfile", `${d}/trust.pem`, "-verify_return_error", "-showcerts", "-ign_eof"], { stdio: ["pipe", "pipe", "pipe"] });
     let text = "";
     c.stdout.on("data", (b: Buffer) => (text += b.toString()));
@@ -277,37 +272,41 @@ async function preflight(server: HandshakeServer, d: string, port: number): Prom
   if (sent !== minted) throw new Error(`${server} sent ${sent} certificates, the minted chain has ${minted}:\n${out}`);
 }
 
-/** One s_time run (`seconds` long) against a fresh server. */
+/**
+ * The load client (bench/go-tls client): connections one after the other for `seconds`, each
+ * sending the library's client chain, verifying the server against the root and reading the
+ * answer; "full" makes every handshake a new session, "resumed" resumes the previous one.
+ */
+async function goClient(d: string, port: number, mode: "full" | "resumed", seconds: number): Promise<{ connections: number; resumed: number }> {
+  const { stdout } = await execFileAsync(
+    await goTlsBinary(),
+    ["client", `127.0.0.1:${port}`, `${d}/client-chain.pem`, `${d}/client.key`, `${d}/trust.pem`, "bench.mesh.internal", mode === "full" ? "new" : "reuse", String(seconds), `/${PAGE}`],
+    { encoding: "utf8" },
+  );
+  const r = JSON.parse(stdout) as { connections: number; resumed: number };
+  if (!(r.connections > 0)) throw new Error(`go-tls client made no connection: ${stdout}`);
+  return r;
+}
+
+/** One load-client run (`seconds` long) against a fresh server. */
 export async function handshakes(chain: MintedChain, server: HandshakeServer, mode: "full" | "resumed", seconds: number): Promise<HandshakeResult> {
   const port = await freePort();
   const d = chain.dir;
   // The answer is a 3-byte file (s_server `-WWW`) or string (nginx `return`), not s_server's
   // `-www` status page: generating that page (session, ciphers, peer certificate) costs ~0.7 ms per
-  // connection, which is not handshake work. s_time must still make an HTTP request (`-www
-  // <path>`): without one it closes before the TLS 1.3 session ticket arrives and nothing can be
-  // resumed.
+  // connection, which is not handshake work. The client still makes a request and reads the
+  // answer: the TLS 1.3 session tickets arrive after the handshake, and are only read with it.
   fs.writeFileSync(`${d}/${PAGE}`, "ok\n");
   const running = await startServer(server, d, port);
   try {
     await preflight(server, d, port);
     const before = processCpu(running.pid).self;
     const t0 = performance.now();
-    const { stdout: out } = await execFileAsync(
-      "openssl",
-      ["s_time", "-connect", `127.0.0.1:${port}`, mode === "full" ? "-new" : "-reuse", "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`,
-        "-CAfile", `${d}/trust.pem`, "-verify", "3", "-www", `/${PAGE}`, "-time", String(seconds)],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
+    const load = await goClient(d, port, mode, seconds);
     const after = processCpu(running.pid).self;
     const wall = (performance.now() - t0) / 1000;
-    // "267 connections in 0.45s; 593.33 connections/user sec, ..." (client user CPU), then one
-    // progress character per connection: `*` a new session, `r` a resumed one.
-    const m = /(\d+) connections in ([\d.]+)s;/.exec(out);
-    if (!m) throw new Error(`s_time output not understood:\n${out}\n${running.log()}`);
-    const connections = Number(m[1]);
-    const progress = out.split("\n").filter((l) => /^[*r]+$/.test(l)).join("");
-    const resumed = [...progress].filter((ch) => ch === "r").length;
-    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`${server}: only ${resumed} of ${connections} connections were resumed:\n${out}`);
+    const { connections, resumed } = load;
+    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`${server}: only ${resumed} of ${connections} connections were resumed`);
     if (mode === "full" && resumed > 0) throw new Error(`${server}: full-handshake run resumed ${resumed} connections`);
     return { server, mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
   } finally {
@@ -318,7 +317,7 @@ export async function handshakes(chain: MintedChain, server: HandshakeServer, mo
 /**
  * Instructions nginx executes per full handshake (valgrind's callgrind, `--callgrind`): a
  * deterministic measure, unlike CPU time on a shared machine. nginx runs under callgrind;
- * the counters are zeroed after start-up, s_time makes full handshakes for `seconds`, and the
+ * the counters are zeroed after start-up, the load client makes full handshakes for `seconds`, and the
  * dump then holds exactly those connections' instructions (accept, handshake, request, close).
  */
 export async function nginxInstructionsPerHandshake(chain: MintedChain, seconds: number): Promise<{ connections: number; instructions: number }> {
@@ -329,13 +328,8 @@ export async function nginxInstructionsPerHandshake(chain: MintedChain, seconds:
   try {
     await preflight("nginx", d, port);
     await execFileAsync("callgrind_control", ["--zero", String(running.pid)]);
-    const { stdout } = await execFileAsync(
-      "openssl",
-      ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`, "-CAfile", `${d}/trust.pem`, "-www", `/${PAGE}`, "-time", String(seconds)],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
+    const { connections } = await goClient(d, port, "full", seconds);
     await execFileAsync("callgrind_control", ["--dump", String(running.pid)]);
-    const connections = Number(/(\d+) connections in/.exec(stdout)?.[1] ?? 0);
     const dump = fs.readdirSync(out).find((f) => /^cg\.out\.\d+$/.test(f));
     const totals = dump ? /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, dump), "utf8")) : null;
     if (!totals || connections === 0) throw new Error(`callgrind: no dump or no connections (${dump ?? "no dump"}, ${connections} connections)`);

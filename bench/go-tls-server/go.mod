@@ -1,3 +1,0 @@
-module edge-mtls/bench/go-tls-server
-
-go 1.19
