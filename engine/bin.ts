@@ -4,7 +4,7 @@
  * Compiled JavaScript: it needs no TypeScript loader of its own and registers tsx to load a
  * TypeScript stack program (see engine/run.ts).
  */
-import { main as plan } from "./cli";
+import { exitWith, main as plan } from "./cli";
 
 const USAGE =
   "usage: edge-mtls plan --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
@@ -22,12 +22,4 @@ export async function run(argv: readonly string[]): Promise<number> {
   return 2;
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(run);
