@@ -336,7 +336,76 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
       }
     }
   }
+  const versionProblem = traefikVersionProblem(values);
+  if (versionProblem) problems.push(versionProblem);
   return problems;
+}
+
+/** The Traefik release of the pinned chart (its `appVersion`): what the chart deploys when values name no image. */
+export const TRAEFIK_APP_VERSION = "v3.7.11";
+
+/**
+ * The oldest Traefik release without a known bypass of the client-certificate check that this
+ * library's design depends on (one TLSOption per service, on one entrypoint, with TLS 1.3
+ * session tickets on):
+ * - [GHSA-gv8r-9rw9-9697](https://github.com/traefik/traefik/security/advisories/GHSA-gv8r-9rw9-9697):
+ *   a TLS session resumed across TLSOptions skipped the other option's client CAs (fixed in v3.6.8);
+ * - [GHSA-5r4w-85f3-pw66](https://github.com/traefik/traefik/security/advisories/GHSA-5r4w-85f3-pw66):
+ *   SNICheck ignored wildcard TLSOptions, so a request could reach a wildcard mTLS router through a
+ *   permissive SNI (fixed in v3.7.3);
+ * - [GHSA-9cr8-q42q-g8m7](https://github.com/traefik/traefik/security/advisories/GHSA-9cr8-q42q-g8m7):
+ *   HTTP/3 picked the TLS configuration by exact SNI, falling back to the default for wildcard and
+ *   mixed-case hosts (fixed in v3.7.3).
+ */
+export const MIN_SAFE_TRAEFIK_VERSION = "v3.7.3";
+
+const VERSION_RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-.*)?$/;
+
+/**
+ * The Traefik version the chart will run with `values`, derived as the chart's own
+ * `traefik.proxyVersion` helper does: `versionOverride`, else the proxy image tag (`image.tag`,
+ * or `oci_meta.images.proxy.tag` / `global.azure.images.proxy.tag` when those are enabled)
+ * without a `@digest` suffix or a `latest-` / `experimental-` prefix, else the chart's
+ * `appVersion`. Undefined when Traefik Hub is enabled (its tags are Hub releases).
+ */
+export function traefikProxyVersion(values: Record<string, unknown>): string | undefined {
+  const section = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+  const hub = section(values.hub);
+  if (hub.enabled === true || (hub.enabled === undefined && text(hub.token) !== undefined)) return undefined;
+  const override = text(values.versionOverride);
+  if (override !== undefined) return override;
+  const oci = section(values.oci_meta);
+  const azure = section(section(values.global).azure);
+  let tag = text(section(values.image).tag);
+  if (oci.enabled === true) tag = text(section(section(oci.images).proxy).tag);
+  if (azure.enabled === true) tag = text(section(section(azure.images).proxy).tag);
+  const version = (tag ?? TRAEFIK_APP_VERSION).split("@")[0] ?? "";
+  return version.replace("latest-", "").replace("experimental-", "").replace("master", TRAEFIK_APP_VERSION);
+}
+
+/** True when version `a` is older than `b` (SemVer order; a pre-release is older than its release). */
+function olderThan(a: RegExpExecArray, b: RegExpExecArray): boolean {
+  for (const i of [1, 2, 3]) {
+    const x = Number(a[i] ?? 0);
+    const y = Number(b[i] ?? 0);
+    if (x !== y) return x < y;
+  }
+  return a[4] !== undefined && b[4] === undefined;
+}
+
+/** Why the Traefik version `values` select is refused (older than {@link MIN_SAFE_TRAEFIK_VERSION}), or undefined. */
+export function traefikVersionProblem(values: Record<string, unknown>): string | undefined {
+  const version = traefikProxyVersion(values);
+  const parsed = version === undefined ? null : VERSION_RE.exec(version);
+  const floor = VERSION_RE.exec(MIN_SAFE_TRAEFIK_VERSION);
+  if (!parsed || !floor || !olderThan(parsed, floor)) return undefined;
+  const from = typeof values.versionOverride === "string" && values.versionOverride !== "" ? "versionOverride" : "the image tag";
+  return (
+    `${from} selects Traefik ${q(version)}, older than ${MIN_SAFE_TRAEFIK_VERSION}: releases before it let clients bypass a TLSOption's client-certificate check ` +
+    `(GHSA-gv8r-9rw9-9697, session resumption across TLSOptions; GHSA-5r4w-85f3-pw66, SNICheck and wildcard hosts; GHSA-9cr8-q42q-g8m7, HTTP/3); ` +
+    `use ${MIN_SAFE_TRAEFIK_VERSION} or later, or leave the image to the chart (${TRAEFIK_APP_VERSION})`
+  );
 }
 
 // ---------------------------------------------------------------- construction-time type contracts

@@ -255,19 +255,20 @@ describe(`twelve years of daily runs with the defaults (${LAST_DAY + 1} days)`, 
       const [prev, cur] = [runs[i - 1] as Run, runs[i] as Run];
       cases.push({ day, label: "old nginx leaf", client: prev.out.nginx, accepted: true }, { day, label: "new nginx leaf", client: cur.out.nginx, accepted: true }, { day, label: "worker leaf (edge-clients)", client: cur.out.worker, accepted: false });
     }
-    const outcomes = await Promise.all(
-      cases.map(async (h) => {
-        const cur = runs.find((r) => r.day === h.day) as Run;
-        // The server trusts the pinned intermediates only (no root): partial-chain verification.
-        const f = writePems({ serverChain: cur.out.api.chain, serverKey: cur.out.api.key, pins: cur.out.clientPins, clientChain: h.client.chain, clientKey: h.client.key, clientCa: cur.out.bundle });
-        const r = await opensslHandshake({
-          server: { cert: f.path.serverChain, key: f.path.serverKey, caFile: f.path.pins, partialChain: true },
-          client: { cert: f.path.clientChain, key: f.path.clientKey, caFile: f.path.clientCa, servername: "api.mesh.internal" },
-          attime: new Date(at(h.day).getTime() + HOUR),
-        });
-        return { day: h.day, label: h.label, accepted: r.ok };
-      }),
-    );
+    const handshake = async (h: (typeof cases)[number]) => {
+      const cur = runs.find((r) => r.day === h.day) as Run;
+      // The server trusts the pinned intermediates only (no root): partial-chain verification.
+      const f = writePems({ serverChain: cur.out.api.chain, serverKey: cur.out.api.key, pins: cur.out.clientPins, clientChain: h.client.chain, clientKey: h.client.key, clientCa: cur.out.bundle });
+      const r = await opensslHandshake({
+        server: { cert: f.path.serverChain, key: f.path.serverKey, caFile: f.path.pins, partialChain: true },
+        client: { cert: f.path.clientChain, key: f.path.clientKey, caFile: f.path.clientCa, servername: "api.mesh.internal" },
+        attime: new Date(at(h.day).getTime() + HOUR),
+      });
+      return { day: h.day, label: h.label, accepted: r.ok };
+    };
+    // A few at a time: each case starts its own s_server, and a loaded machine starts them slowly.
+    const outcomes: Array<Awaited<ReturnType<typeof handshake>>> = [];
+    for (let k = 0; k < cases.length; k += 3) outcomes.push(...(await Promise.all(cases.slice(k, k + 3).map(handshake))));
     expect(cases).toHaveLength(SWITCH_DAYS.length * 3);
     expect(outcomes).toEqual(cases.map(({ day, label, accepted }) => ({ day, label, accepted })));
   }, 120_000);

@@ -169,7 +169,7 @@ export async function opensslHandshake(opts: {
   server.stderr.on("data", (d: Buffer) => (serr += d.toString()));
   server.stdout.on("data", (d: Buffer) => (serr += d.toString()));
   try {
-    await waitFor(() => serr.includes("ACCEPT"), 5000, "openssl s_server did not start");
+    await waitFor(() => serr.includes("ACCEPT"), 15_000, "openssl s_server did not start");
     const cargs = ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", opts.client.servername, "-verify_hostname", opts.client.servername, "-CAfile", opts.client.caFile, "-verify_return_error", ...attime];
     if (opts.client.cert && opts.client.key) cargs.push("-cert", opts.client.cert, "-cert_chain", opts.client.cert, "-key", opts.client.key);
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
