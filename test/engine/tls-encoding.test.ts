@@ -188,3 +188,34 @@ describe("tls LocallySignedCert encoding", () => {
     expect(hex(certSan?.value ?? new ArrayBuffer(0))).toBe(hex(csrSan?.value ?? new ArrayBuffer(1)));
   });
 });
+
+describe("tls provider DER", () => {
+  // The provider writes the DER itself from parts it encodes once per run (engine/der.ts); these
+  // bytes must be exactly what @peculiar's serializer writes for the same structures.
+  const canonical = (raw: ArrayBuffer, type: typeof asn1X509.Certificate | typeof CertificationRequest): string => hex(AsnConvert.serialize(AsnConvert.parse(raw, type)));
+
+  it.each([["ECDSA", "ECDSA"], ["RSA", "ED25519"], ["ED25519", "RSA"]] as const)("writes a %s CA certificate, a %s leaf's request and the leaf as @peculiar/asn1-x509 and asn1-csr serialize them", async (caKind, leafKind) => {
+    const c = await chain(caKind, leafKind);
+    for (const pem of [c.caCertPem, c.leafPem]) expect(hex(der(pem))).toBe(canonical(der(pem), asn1X509.Certificate));
+    expect(hex(der(c.csrPem))).toBe(canonical(der(c.csrPem), CertificationRequest));
+  });
+
+  it("writes a request and a leaf with an empty subject, and a request without SANs, as the serializers do", async () => {
+    const empty = await chain("ECDSA", "ECDSA", { subject: {}, ...SANS });
+    expect(hex(der(empty.csrPem))).toBe(canonical(der(empty.csrPem), CertificationRequest));
+    expect(hex(der(empty.leafPem))).toBe(canonical(der(empty.leafPem), asn1X509.Certificate));
+    const noSans = await chain("ECDSA", "ECDSA", { subject: SUBJECT });
+    expect(hex(der(noSans.csrPem))).toBe(canonical(der(noSans.csrPem), CertificationRequest));
+    expect(hex(der(noSans.leafPem))).toBe(canonical(der(noSans.leafPem), asn1X509.Certificate));
+  });
+
+  it("writes a self-signed certificate without extensions, and one with every subject field, as the serializer does", async () => {
+    const provider: SimulatedProvider = createTlsProvider().forRun?.() ?? createTlsProvider();
+    const key = await provider.create({ ...KEYS.ECDSA.inputs }, ctx(PK));
+    const subject = { commonName: "x", organization: "O", organizationalUnit: "OU", streetAddresses: ["1 Main St", "Floor 2"], locality: "L", province: "P", country: "DE", postalCode: "12345", serialNumber: "42", emailAddress: "a@example.com" };
+    for (const inputs of [{ subject: { commonName: "bare" }, validityPeriodHours: 1 }, { subject, validityPeriodHours: 876000, setSubjectKeyId: true, setAuthorityKeyId: true, ...SANS }]) {
+      const pem = String((await provider.create({ privateKeyPem: key.outputs.privateKeyPem, ...inputs }, ctx(SSC))).outputs.certPem);
+      expect(hex(der(pem))).toBe(canonical(der(pem), asn1X509.Certificate));
+    }
+  });
+});
