@@ -530,12 +530,27 @@ interface Subject {
   emailAddress?: string;
 }
 
+/** The subject attributes' types: x509.Name's short name or OID, and the encoded OBJECT IDENTIFIER. */
+const NAME_TYPES: Readonly<Record<string, Buffer>> = {
+  C: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x06]),
+  ST: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x08]),
+  L: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x07]),
+  "2.5.4.9": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x09]),
+  "2.5.4.17": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x11]),
+  O: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x0a]),
+  OU: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x0b]),
+  CN: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]),
+  "2.5.4.5": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x05]),
+  E: Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]),
+};
+
 /**
- * A subject block → an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L, street,
- * postalCode, O, OU, CN, serialNumber), then emailAddress (the provider's one ExtraName, IA5String).
- * Several street addresses form one multi-valued RDN, as Go's appendRDNs does.
+ * A subject block → the RDNs of an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L,
+ * street, postalCode, O, OU, CN, serialNumber), then emailAddress (the provider's one
+ * ExtraName, IA5String). Several street addresses form one multi-valued RDN, as Go's appendRDNs
+ * does.
  */
-export function subjectName(subject: unknown): x509.Name {
+function subjectRdns(subject: unknown): x509.JsonName {
   const s = (subject ?? {}) as Subject;
   const rdns: x509.JsonName = [];
   const add = (type: string, v: string | undefined): void => {
@@ -552,7 +567,41 @@ export function subjectName(subject: unknown): x509.Name {
   add("CN", s.commonName);
   add("2.5.4.5", s.serialNumber);
   add("E", s.emailAddress);
-  return new x509.Name(rdns);
+  return rdns;
+}
+
+/** The subject block as an X.509 Name (@peculiar/x509). */
+export function subjectName(subject: unknown): x509.Name {
+  return new x509.Name(subjectRdns(subject));
+}
+
+/** x509.Name's PrintableString alphabet (X.680 §41.4): values in it are written as PrintableString, others as UTF8String. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+/** Values x509.Name writes as they are: printable ASCII without its quoting and escaping characters, not a `#hex` value. */
+const PLAIN = /^(?!#)[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * The subject block's Name DER, with whether it is empty. Written directly for plain ASCII
+ * values — as x509.Name writes them: emailAddress as IA5String, others as PrintableString when
+ * they fit it, else UTF8String; RDNs and values in order — and through x509.Name otherwise
+ * (quotes, escapes, `#hex`, non-ASCII). test/engine/tls-encoding.test.ts compares both.
+ */
+export function subjectNameDer(subject: unknown): { der: Buffer; empty: boolean } {
+  const rdns = subjectRdns(subject);
+  const sets: Buffer[] = [];
+  for (const rdn of rdns) {
+    const values: Buffer[] = [];
+    for (const [type, list] of Object.entries(rdn)) {
+      const oid = NAME_TYPES[type];
+      for (const v of list) {
+        if (!oid || typeof v !== "string" || !PLAIN.test(v)) return { der: nameDer(new x509.Name(rdns)), empty: rdns.length === 0 };
+        const tag = type === "E" ? 0x16 : PRINTABLE.test(v) ? 0x13 : 0x0c;
+        values.push(derSequence(oid, derTlv(tag, Buffer.from(v, "latin1"))));
+      }
+    }
+    sets.push(derTlv(0x31, ...values));
+  }
+  return { der: derSequence(...sets), empty: rdns.length === 0 };
 }
 
 /**
@@ -677,8 +726,8 @@ function serialId(serial: Buffer): string {
 async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
   const publicKey = cache.publicKey(info);
-  const name = subjectName(inputs.subject);
-  const subjectEmpty = name.toString() === "";
+  const name = subjectNameDer(inputs.subject);
+  const subjectEmpty = name.empty;
   const isCa = inputs.isCaCertificate === true;
   if (isCa && subjectEmpty) throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
   const v = validity(inputs, ctx.now);
@@ -690,17 +739,17 @@ async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateCont
   if (subjectKeyId) extensions.push(subjectKeyIdExtension(subjectKeyId));
   // Self-signed: the authority is the subject's own key (computed even when no SKI extension is written).
   if (inputs.setAuthorityKeyId === true) extensions.push(authorityKeyIdExtension(subjectKeyId ?? ski(publicKey)));
-  const subject = nameDer(name);
+  const subject = name.der;
   const { certPem, id } = issueCertificate(cache, { subject, issuer: subject, validity: v, publicKey, extensions, subjectKeyId, signer: info });
   return { id, outputs: { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true } };
 }
 
 async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
-  const name = subjectName(inputs.subject);
+  const name = subjectNameDer(inputs.subject);
   const request: RequestInfo = {
-    subject: nameDer(name),
-    subjectEmpty: name.toString() === "",
+    subject: name.der,
+    subjectEmpty: name.empty,
     publicKey: cache.publicKey(info),
     san: subjectAltNames(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris)),
   };

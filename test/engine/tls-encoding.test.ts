@@ -11,7 +11,7 @@ import * as asn1X509 from "@peculiar/asn1-x509";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { describe, expect, it } from "vitest";
 import { x509 } from "../../components/common/x509";
-import { createTlsProvider } from "../../engine/providers/tls";
+import { createTlsProvider, subjectName, subjectNameDer } from "../../engine/providers/tls";
 import type { SimulatedProvider } from "../../engine/providers/types";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
@@ -192,7 +192,9 @@ describe("tls LocallySignedCert encoding", () => {
 describe("tls provider DER", () => {
   // The provider writes the DER itself from parts it encodes once per run (engine/der.ts); these
   // bytes must be exactly what @peculiar's serializer writes for the same structures.
-  const canonical = (raw: ArrayBuffer, type: typeof asn1X509.Certificate | typeof CertificationRequest): string => hex(AsnConvert.serialize(AsnConvert.parse(raw, type)));
+  function canonical(raw: ArrayBuffer, type: typeof asn1X509.Certificate | typeof CertificationRequest): string {
+    return hex(type === CertificationRequest ? AsnConvert.serialize(AsnConvert.parse(raw, CertificationRequest)) : AsnConvert.serialize(AsnConvert.parse(raw, asn1X509.Certificate)));
+  }
 
   it.each([["ECDSA", "ECDSA"], ["RSA", "ED25519"], ["ED25519", "RSA"]] as const)("writes a %s CA certificate, a %s leaf's request and the leaf as @peculiar/asn1-x509 and asn1-csr serialize them", async (caKind, leafKind) => {
     const c = await chain(caKind, leafKind);
@@ -217,5 +219,23 @@ describe("tls provider DER", () => {
       const pem = String((await provider.create({ privateKeyPem: key.outputs.privateKeyPem, ...inputs }, ctx(SSC))).outputs.certPem);
       expect(hex(der(pem))).toBe(canonical(der(pem), asn1X509.Certificate));
     }
+  });
+});
+
+describe("tls subject names", () => {
+  const subjects: Array<[string, Record<string, unknown>]> = [
+    ["every field", { commonName: "api.mesh.internal", organization: "Example Org", organizationalUnit: "API", streetAddresses: ["1 Main St"], locality: "Berlin", province: "BE", country: "DE", postalCode: "10115", serialNumber: "42", emailAddress: "ops@example.com" }],
+    ["several street addresses (one multi-valued RDN)", { commonName: "x", streetAddresses: ["1 Main St", "", "Floor 2"] }],
+    ["characters outside PrintableString", { commonName: "api_*.mesh&co", organization: "A@B; C!" }],
+    ["non-ASCII", { commonName: "Zürich 東京", organization: "Ünïcode" }],
+    ["quotes and backslashes", { commonName: '"quoted, name"', organization: "a\\,b", organizationalUnit: "x\\0ay" }],
+    ["a value that starts with # (x509.Name's hex-encoded value)", { commonName: "#0c026869" }],
+    ["no fields", {}],
+  ];
+  it.each(subjects)("writes the Name DER x509.Name writes for a subject with %s", (_label, subject) => {
+    const ours = subjectNameDer(subject);
+    const reference = subjectName(subject);
+    expect(ours.der.toString("hex")).toBe(Buffer.from(reference.toArrayBuffer()).toString("hex"));
+    expect(ours.empty).toBe(reference.toString() === "");
   });
 });
