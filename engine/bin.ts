@@ -4,7 +4,8 @@
  * Compiled JavaScript: it needs no TypeScript loader of its own and registers tsx to load a
  * TypeScript stack program (see engine/run.ts).
  */
-import { main as plan } from "./cli";
+import { rerunWithAsyncContextFrame } from "./async-context";
+import type { main as planMain } from "./cli";
 
 const USAGE =
   "usage: edge-mtls plan --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
@@ -13,7 +14,12 @@ const USAGE =
 /** Runs one `edge-mtls` command line; resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "plan") return plan(rest);
+  if (command === "plan") {
+    // Loaded here, not at the top: a run with AsyncContextFrame (below) re-executes before the engine loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { main } = require("./cli") as { main: typeof planMain };
+    return main(rest);
+  }
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     (command === undefined ? console.error : console.log)(USAGE);
     return command === undefined ? 2 : 0;
@@ -23,6 +29,9 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A plan on Node 22/23 runs in a child Node with AsyncContextFrame-backed AsyncLocalStorage (engine/async-context.ts).
+  const rerun = process.argv[2] === "plan" ? rerunWithAsyncContextFrame() : undefined;
+  if (rerun !== undefined) process.exit(rerun);
   run(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
