@@ -135,3 +135,16 @@ export function spkiPublicKeyBits(spki: Uint8Array): Uint8Array {
   if (!outer || bits?.tag !== 0x03 || bits.end !== outer.end || bits.start === bits.end) throw new Error("der: not a SubjectPublicKeyInfo");
   return spki.subarray(bits.start + 1, bits.end);
 }
+
+/**
+ * The modulus and public exponent of a PKCS #1 RSAPublicKey (RFC 8017 §A.1.1:
+ * `SEQUENCE { modulus INTEGER, publicExponent INTEGER }`, the subjectPublicKey of an RSA key),
+ * as their INTEGER contents octets: minimal two's complement, which is also SSH's mpint (RFC 4251 §5).
+ */
+export function rsaPublicKeyIntegers(rsaPublicKey: Uint8Array): { n: Uint8Array; e: Uint8Array } {
+  const seq = tlv(rsaPublicKey, 0, rsaPublicKey.length);
+  const n = seq?.tag === 0x30 ? tlv(rsaPublicKey, seq.start, seq.end) : undefined;
+  const e = seq && n?.tag === 0x02 ? tlv(rsaPublicKey, n.end, seq.end) : undefined;
+  if (!seq || !n || e?.tag !== 0x02 || e.end !== seq.end) throw new Error("der: not an RSAPublicKey");
+  return { n: rsaPublicKey.subarray(n.start, n.end), e: rsaPublicKey.subarray(e.start, e.end) };
+}

@@ -11,7 +11,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn1X509 from "@peculiar/asn1-x509";
 import { x509 } from "../../components/common/x509";
 import { certificateIpText } from "../../components/common/ip";
-import { derBitString, derExtension, derOctetString, derSequence, derTlv, spkiPublicKeyBits } from "../der";
+import { derBitString, derExtension, derOctetString, derSequence, derTlv, rsaPublicKeyIntegers, spkiPublicKeyBits } from "../der";
 type WebCrypto = typeof crypto.webcrypto;
 type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
 type SigningAlgorithm = Parameters<WebCrypto["subtle"]["sign"]>[0];
@@ -210,9 +210,9 @@ class TlsRunCache {
   }
 
   /** Records a key this run generated under each PEM encoding it outputs, with its public key. */
-  rememberKey(info: KeyInfo, pems: readonly string[], spkiDer: Buffer): void {
+  rememberKey(info: KeyInfo, pems: readonly string[], publicKey: PublicKeyInfo): void {
     for (const pem of pems) this.keys.set(pem, info);
-    this.publicKeys.set(info, publicKeyInfo(spkiDer));
+    this.publicKeys.set(info, publicKey);
   }
 
   publicKey(info: KeyInfo): PublicKeyInfo {
@@ -394,33 +394,32 @@ function certificationRequestDer(request: RequestInfo, signer: KeyInfo, algorith
   return derSequence(info, algorithm, derBitString(signDer(signer, info)));
 }
 
-function sshString(buf: Buffer): Buffer {
+function sshString(buf: Uint8Array): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(buf.length);
   return Buffer.concat([len, buf]);
 }
-function sshMpint(b64url: string): Buffer {
-  let b = Buffer.from(b64url, "base64url");
-  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
-  if ((b[0] ?? 0) & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return sshString(b);
-}
 
-/** OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1), or undefined for keys SSH cannot express. */
-function sshPublicKey(publicKey: crypto.KeyObject): Buffer | undefined {
-  const jwk = publicKey.export({ format: "jwk" });
-  if (jwk.kty === "RSA" && jwk.e && jwk.n) {
-    return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e), sshMpint(jwk.n)]);
+/** OpenSSH's names of the NIST curves (RFC 5656 §6.1), by Node's curve name. */
+const SSH_CURVES: Readonly<Record<string, string>> = { prime256v1: "nistp256", secp384r1: "nistp384", secp521r1: "nistp521" };
+
+/**
+ * OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1, RFC 8709 §4) from the key's
+ * SubjectPublicKeyInfo bits, or undefined for keys SSH cannot express: for RSA the modulus and
+ * exponent (their DER contents are already SSH mpints), for ECDSA the uncompressed point, for
+ * Ed25519 the 32-octet key.
+ */
+function sshPublicKey(key: crypto.KeyObject, publicKey: PublicKeyInfo): Buffer | undefined {
+  if (key.asymmetricKeyType === "rsa") {
+    const { n, e } = rsaPublicKeyIntegers(publicKey.bits);
+    return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshString(e), sshString(n)]);
   }
-  if (jwk.kty === "EC" && jwk.x && jwk.y) {
-    const id = { "P-256": "nistp256", "P-384": "nistp384", "P-521": "nistp521" }[jwk.crv ?? ""];
+  if (key.asymmetricKeyType === "ec") {
+    const id = SSH_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
     if (!id) return undefined;
-    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
-    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${id}`)), sshString(Buffer.from(id)), sshString(point)]);
+    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${id}`)), sshString(Buffer.from(id)), sshString(publicKey.bits)]);
   }
-  if (jwk.kty === "OKP" && jwk.crv === "Ed25519" && jwk.x) {
-    return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(Buffer.from(jwk.x, "base64url"))]);
-  }
+  if (key.asymmetricKeyType === "ed25519") return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(publicKey.bits)]);
   return undefined;
 }
 
@@ -489,12 +488,12 @@ function createPrivateKey(inputs: Record<string, unknown>, cache: TlsRunCache, k
   if (supplied && !keyMatches(supplied, request)) throw new Error(`tls: the key source supplied a key that is not ${algorithm} ${algorithm === "RSA" ? rsaBits : ecdsaCurve}`);
   const key = supplied ?? generatePrivateKey(request);
   const privateKeyPem = key.export({ type: algorithm === "RSA" ? "pkcs1" : algorithm === "ECDSA" ? "sec1" : "pkcs8", format: "pem" }).toString();
-  const publicKey = crypto.createPublicKey(key);
-  const spkiDer = publicKey.export({ type: "spki", format: "der" });
-  const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
-  const ssh = sshPublicKey(publicKey);
+  const publicKey = publicKeyInfo(crypto.createPublicKey(key).export({ type: "spki", format: "der" }));
+  // OpenSSL's PEM of the same DER (PEM_write_bio: 64-column base64, trailing newline).
+  const publicKeyPem = `${x509.PemConverter.encode(publicKey.der, x509.PemConverter.PublicKeyTag)}\n`;
+  const ssh = sshPublicKey(key, publicKey);
   const privateKeyPemPkcs8 = key.export({ type: "pkcs8", format: "pem" }).toString();
-  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8], spkiDer);
+  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8], publicKey);
   const outputs: Record<string, unknown> = {
     algorithm,
     rsaBits,

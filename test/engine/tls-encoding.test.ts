@@ -5,7 +5,11 @@
  * build for the same request (up to the signature, which is randomised for ECDSA), and the
  * signatures verify under OpenSSL for every key type the provider signs with.
  */
+import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn1X509 from "@peculiar/asn1-x509";
 import { CertificationRequest } from "@peculiar/asn1-csr";
@@ -237,5 +241,37 @@ describe("tls subject names", () => {
     const reference = subjectName(subject);
     expect(ours.der.toString("hex")).toBe(Buffer.from(reference.toArrayBuffer()).toString("hex"));
     expect(ours.empty).toBe(reference.toString() === "");
+  });
+});
+
+describe("tls PrivateKey public encodings", () => {
+  const kinds: Array<[string, Record<string, unknown>]> = [
+    ["RSA 2048", { algorithm: "RSA", rsaBits: 2048 }],
+    ["ECDSA P256", { algorithm: "ECDSA", ecdsaCurve: "P256" }],
+    ["ECDSA P384", { algorithm: "ECDSA", ecdsaCurve: "P384" }],
+    ["ECDSA P521", { algorithm: "ECDSA", ecdsaCurve: "P521" }],
+    ["ED25519", { algorithm: "ED25519" }],
+  ];
+  const created = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const provider: SimulatedProvider = createTlsProvider().forRun?.() ?? createTlsProvider();
+    return (await provider.create(inputs, ctx(PK))).outputs;
+  };
+  it.each(kinds.filter(([label]) => label !== "ED25519"))("writes a %s key's public PEM as OpenSSL does and its OpenSSH key as ssh-keygen derives it from the private key", async (_label, inputs) => {
+    const out = await created(inputs);
+    const privatePem = String(out.privateKeyPemPkcs8);
+    expect(out.publicKeyPem).toBe(crypto.createPublicKey(privatePem).export({ type: "spki", format: "pem" }).toString());
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-ssh-")), "key");
+    fs.writeFileSync(file, privatePem, { mode: 0o600 });
+    expect(String(out.publicKeyOpenssh).trim()).toBe(execFileSync("ssh-keygen", ["-y", "-f", file], { encoding: "utf8" }).trim());
+  });
+
+  it("writes an ED25519 key's public PEM as OpenSSL does and its OpenSSH key from the key's 32 octets (RFC 8709 §4)", async () => {
+    // ssh-keygen reads Ed25519 private keys only in OpenSSH's own format, so the expected key is built from the JWK.
+    const out = await created({ algorithm: "ED25519" });
+    const publicKey = crypto.createPublicKey(String(out.privateKeyPemPkcs8));
+    expect(out.publicKeyPem).toBe(publicKey.export({ type: "spki", format: "pem" }).toString());
+    const str = (b: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    const wire = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url"))]);
+    expect(out.publicKeyOpenssh).toBe(`ssh-ed25519 ${wire.toString("base64")}\n`);
   });
 });
