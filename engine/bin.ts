@@ -5,7 +5,13 @@
  * TypeScript stack program (see engine/run.ts).
  */
 import { rerunWithAsyncContextFrame } from "./async-context";
-import type { main as planMain } from "./cli";
+import type * as Cli from "./cli";
+
+/** The plan CLI, loaded when first needed: a plan that re-runs with AsyncContextFrame (below) does so before the engine loads. */
+function cli(): typeof Cli {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./cli") as typeof Cli;
+}
 
 const USAGE =
   "usage: edge-mtls plan --stack <name> [--out <dir>] [--at <ISO date>] [--since <ISO date>] [--preview] [--dir <project dir>]\n" +
@@ -14,12 +20,7 @@ const USAGE =
 /** Runs one `edge-mtls` command line; resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "plan") {
-    // Loaded here, not at the top: a run with AsyncContextFrame (below) re-executes before the engine loads.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { main } = require("./cli") as { main: typeof planMain };
-    return main(rest);
-  }
+  if (command === "plan") return cli().main(rest);
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     (command === undefined ? console.error : console.log)(USAGE);
     return command === undefined ? 2 : 0;
@@ -32,11 +33,5 @@ if (require.main === module) {
   // A plan on Node 22/23 runs in a child Node with AsyncContextFrame-backed AsyncLocalStorage (engine/async-context.ts).
   const rerun = process.argv[2] === "plan" ? rerunWithAsyncContextFrame() : undefined;
   if (rerun !== undefined) process.exit(rerun);
-  run(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
+  cli().exitWith(run);
 }

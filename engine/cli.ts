@@ -113,8 +113,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs `command` on this process's arguments and exits with its code (1, printing the message, if it throws). */
+export function exitWith(command: (argv: string[]) => Promise<number>): void {
+  command(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
@@ -122,3 +123,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) exitWith(main);

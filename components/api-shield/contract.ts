@@ -7,10 +7,12 @@
  */
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import {
+  argNames,
   checkCloudflareId,
   checkDnValue,
   isKnown,
   isPlainObject,
+  refuseUnknownKeys,
   requireArray,
   requireNumber,
   requireObject,
@@ -21,6 +23,21 @@ import {
   typeName,
 } from "../common/validate";
 import { checkIdentity, checkUris, durationHours } from "../internal-ca/validate";
+import type { ApiShieldCaArgs } from "./api-shield-ca";
+import type { AopTraefikArgs, AuthenticatedOriginPullsArgs } from "./authenticated-origin-pulls";
+import type { ApiProtection, ApiShieldMtlsArgs, BlockResponse, ClientCertificateMaterial } from "./types";
+import type { CloudflareManagedClientCertificateArgs, WorkerClientCertificateArgs } from "./worker-binding";
+
+// The names each args interface has (the compiler keeps them in step, see argNames).
+const API_SHIELD_MTLS_ARGS = argNames<ApiShieldMtlsArgs>()(["zoneId", "zoneName", "trustAnchor", "protections", "additionalRules", "rulesetName"]);
+const PROTECTION_ARGS = argNames<ApiProtection>()(["name", "hostnames", "pathPrefixes", "trustAnchor", "caseSensitivePaths", "response"]);
+const RESPONSE_ARGS = argNames<BlockResponse>()(["statusCode", "contentType", "content"]);
+const API_SHIELD_CA_ARGS = argNames<ApiShieldCaArgs>()(["accountId", "authority", "certificatePem", "issuerCertificatePem", "displayName"]);
+const AOP_ARGS = argNames<AuthenticatedOriginPullsArgs>()(["zoneId", "zoneName", "mode", "ca", "hostnames", "identity", "validity", "acceptSharedCloudflareCertificate", "cloudflareOriginPullCaPem", "traefik"]);
+const AOP_TRAEFIK_ARGS = argNames<AopTraefikArgs>()(["namespace"]);
+const WORKER_CLIENT_CERTIFICATE_ARGS = argNames<WorkerClientCertificateArgs>()(["accountId", "bindingName", "issuer", "identity", "uris", "validity", "certificate", "displayName", "targets", "script"]);
+const CERTIFICATE_MATERIAL_ARGS = argNames<ClientCertificateMaterial>()(["certificatePem", "privateKeyPem"]);
+const MANAGED_CLIENT_CERTIFICATE_ARGS = argNames<CloudflareManagedClientCertificateArgs>()(["zoneId", "commonName", "organization", "validityDays"]);
 
 function checkName(c: ArgChecker, name: unknown): void {
   requireString(c, "name", name);
@@ -53,6 +70,7 @@ export function checkApiShieldMtlsContract(name: unknown, args: unknown): void {
   const c = argChecker("ApiShieldMtls", String(name));
   checkName(c, name);
   requireObject(c, "args", args, "{ zoneId, zoneName, trustAnchor, protections }");
+  refuseUnknownKeys(c, "", args, API_SHIELD_MTLS_ARGS);
   checkCloudflareId(c, "zoneId", args.zoneId, "zone");
   requireString(c, "zoneName", args.zoneName);
   checkAnchorShape(c, "trustAnchor", args.trustAnchor);
@@ -60,6 +78,7 @@ export function checkApiShieldMtlsContract(name: unknown, args: unknown): void {
   if (isKnown(args.additionalRules)) requireArray(c, "additionalRules", args.additionalRules, true);
   requireArray(c, "protections", args.protections, false, (p, path) => {
     requireObject(c, path, p, '{ name: "orders-api", hostnames: ["api.example.com"] }');
+    refuseUnknownKeys(c, path, p, PROTECTION_ARGS);
     requireString(c, `${path}.name`, p.name);
     requireArray(c, `${path}.hostnames`, p.hostnames, false, (h, hp) => requireString(c, hp, h));
     requireArray(c, `${path}.pathPrefixes`, p.pathPrefixes, true, (x, xp) => requireString(c, xp, x));
@@ -67,6 +86,7 @@ export function checkApiShieldMtlsContract(name: unknown, args: unknown): void {
     if (p.trustAnchor !== undefined) checkAnchorShape(c, `${path}.trustAnchor`, p.trustAnchor);
     if (p.response !== undefined) {
       requireObject(c, `${path}.response`, p.response, '{ statusCode: 403, contentType: "application/json" }');
+      refuseUnknownKeys(c, `${path}.response`, p.response, RESPONSE_ARGS);
       requireNumber(c, `${path}.response.statusCode`, p.response.statusCode, true);
       requireString(c, `${path}.response.contentType`, p.response.contentType, true);
       requireString(c, `${path}.response.content`, p.response.content, true);
@@ -79,6 +99,7 @@ export function checkApiShieldCaContract(name: unknown, args: unknown): void {
   const c = argChecker("ApiShieldCa", String(name));
   checkName(c, name);
   requireObject(c, "args", args, "{ accountId, authority } or { accountId, certificatePem }");
+  refuseUnknownKeys(c, "", args, API_SHIELD_CA_ARGS);
   checkCloudflareId(c, "accountId", args.accountId, "account");
   if (args.authority !== undefined) {
     requireObject(c, "authority", args.authority, "(such as an InternalCA)");
@@ -94,6 +115,7 @@ export function checkAuthenticatedOriginPullsContract(name: unknown, args: unkno
   const c = argChecker("AuthenticatedOriginPulls", String(name));
   checkName(c, name);
   requireObject(c, "args", args, '{ zoneId, zoneName, ca, hostnames } or { zoneId, zoneName, mode: "zone", … }');
+  refuseUnknownKeys(c, "", args, AOP_ARGS);
   checkCloudflareId(c, "zoneId", args.zoneId, "zone");
   requireString(c, "zoneName", args.zoneName);
   requireOneOf(c, "mode", args.mode, ["per-hostname", "zone"]);
@@ -104,7 +126,10 @@ export function checkAuthenticatedOriginPullsContract(name: unknown, args: unkno
   requireArray(c, "hostnames", args.hostnames, true, (h, path) => requireString(c, path, h));
   requireOptionalBoolean(c, "acceptSharedCloudflareCertificate", args.acceptSharedCloudflareCertificate);
   checkPemInput(c, "cloudflareOriginPullCaPem", args.cloudflareOriginPullCaPem);
-  if (args.traefik !== undefined) requireObject(c, "traefik", args.traefik, '{ namespace: "traefik" }');
+  if (args.traefik !== undefined) {
+    requireObject(c, "traefik", args.traefik, '{ namespace: "traefik" }');
+    refuseUnknownKeys(c, "traefik", args.traefik, AOP_TRAEFIK_ARGS);
+  }
   if ((args.mode ?? "per-hostname") === "per-hostname") checkIssuedClientArgs(c, args, defaultIdentity);
 }
 
@@ -113,6 +138,7 @@ export function checkWorkerClientCertificateContract(name: unknown, args: unknow
   const c = argChecker("WorkerClientCertificate", String(name));
   checkName(c, name);
   requireObject(c, "args", args, '{ accountId, bindingName: "API_MTLS", issuer, identity }');
+  refuseUnknownKeys(c, "", args, WORKER_CLIENT_CERTIFICATE_ARGS);
   checkCloudflareId(c, "accountId", args.accountId, "account");
   requireString(c, "bindingName", args.bindingName);
   requireStringInput(c, "displayName", args.displayName, true);
@@ -123,6 +149,7 @@ export function checkWorkerClientCertificateContract(name: unknown, args: unknow
   }
   if (args.certificate !== undefined) {
     requireObject(c, "certificate", args.certificate, "{ certificatePem, privateKeyPem }");
+    refuseUnknownKeys(c, "certificate", args.certificate, CERTIFICATE_MATERIAL_ARGS);
     requireStringInput(c, "certificate.certificatePem", args.certificate.certificatePem);
     if (isKnown(args.certificate.privateKeyPem) && typeof args.certificate.privateKeyPem !== "string") {
       c.fail("certificate.privateKeyPem", `is ${typeName(args.certificate.privateKeyPem)}; give the key PEM as a string or a secret Output (the value is not shown)`);
@@ -136,6 +163,7 @@ export function checkCloudflareManagedClientCertificateContract(name: unknown, a
   const c = argChecker("CloudflareManagedClientCertificate", String(name));
   checkName(c, name);
   requireObject(c, "args", args, '{ zoneId, commonName: "orders-worker" }');
+  refuseUnknownKeys(c, "", args, MANAGED_CLIENT_CERTIFICATE_ARGS);
   checkCloudflareId(c, "zoneId", args.zoneId, "zone");
   checkDnValue(c, "commonName", args.commonName, false);
   checkDnValue(c, "organization", args.organization);

@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import type { Topology } from "../common/topology";
+import { argNames, refuseUnknownKeys, requireObject } from "../common/validate";
 import { declareProxiedZone, proxiedHostnamesIn } from "./zone-registry";
 
 /** The placeholder origin of a Worker-only hostname (IPv6 discard prefix, RFC 6666). */
@@ -49,6 +50,9 @@ export function parseRoutePattern(pattern: string): { host: string; path: string
   return { host: pattern.slice(0, slash), path: pattern.slice(slash) };
 }
 
+/** The names {@link WorkerRouteArgs} has (the compiler keeps them in step, see argNames). */
+const WORKER_ROUTE_ARGS = argNames<WorkerRouteArgs>()(["zoneId", "zoneName", "pattern", "script", "dnsRecord"]);
+
 /**
  * A `WorkersRoute` whose host is guaranteed a proxied DNS record. Children: `${name}-route`
  * (`WorkersRoute`) and, with `dnsRecord: "create"`, `${name}-dns` (`DnsRecord`, proxied `AAAA 100::`).
@@ -61,6 +65,8 @@ export class WorkerRoute extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkerRouteArgs, opts?: pulumi.ComponentResourceOptions) {
     const c: ArgChecker = argChecker("WorkerRoute", name);
+    requireObject(c, "args", args, '{ zoneId, zoneName, pattern: "api.example.com/*", script }');
+    refuseUnknownKeys(c, "", args, WORKER_ROUTE_ARGS);
     const zoneProblem = typeof args.zoneName === "string" ? dnsNameProblem(args.zoneName) : "must be a string";
     if (zoneProblem) c.fail("zoneName", `(${q(args.zoneName)}) ${zoneProblem}`);
     const parsed = parseRoutePattern(args.pattern);

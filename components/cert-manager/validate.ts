@@ -8,11 +8,13 @@ import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import { formatHours, parseDurationMinutes } from "../common/duration";
 import {
+  argNames,
   chartVersionProblem,
   helmReleaseNameProblem,
   httpsUrlProblem,
   isKnown,
   isPlainObject,
+  refuseUnknownKeys,
   requireArray,
   requireObject,
   requireOneOf,
@@ -26,11 +28,29 @@ import { MAX_OBJECT_NAME_LENGTH } from "./naming";
 import {
   LETSENCRYPT_DIRECTORIES,
   type AcmeIssuerArgs,
+  type CaIssuerArgs,
+  type CertManagerInstallArgs,
   type CertManagerIssuerArgs,
   type CertificateArgs,
+  type CloudflareDns01SolverArgs,
+  type Http01SolverArgs,
   type IssuerKind,
+  type SelfSignedIssuerArgs,
   type StackEnvironment,
 } from "./types";
+
+// The names each args interface has (the compiler keeps them in step, see argNames).
+const ISSUER_ARGS = argNames<CertManagerIssuerArgs>()(["issuer", "install", "certManagerNamespace", "clusterResourceNamespace", "kind", "issuerNamespace", "issuerName", "environment", "allowProductionAcme", "waitForReady", "readyTimeout"]);
+const ISSUER_SOURCE_ARGS = {
+  acme: argNames<AcmeIssuerArgs>()(["type", "server", "email", "accountKeySecretName", "http01", "dns01"]),
+  ca: argNames<CaIssuerArgs>()(["type", "authority", "secretName", "keyPairSecretName"]),
+  selfSigned: argNames<SelfSignedIssuerArgs>()(["type"]),
+} as const;
+const INSTALL_ARGS = argNames<CertManagerInstallArgs>()(["version", "releaseName", "values"]);
+const HTTP01_ARGS = argNames<Http01SolverArgs>()(["ingressClassName"]);
+const DNS01_ARGS = argNames<NonNullable<AcmeIssuerArgs["dns01"]>>()(["cloudflare"]);
+const CLOUDFLARE_DNS01_ARGS = argNames<CloudflareDns01SolverArgs>()(["apiToken", "zones", "secretName", "exactHostsInZones"]);
+const CERTIFICATE_ARGS = argNames<CertificateArgs>()(["dnsNames", "namespace", "secretName", "duration", "renewBefore", "privateKey"]);
 
 /** Component type used in error messages. */
 export const COMPONENT = "CertManagerIssuer";
@@ -228,9 +248,11 @@ export function checkIssuerContract(name: unknown, args: unknown): void {
   const c = argChecker(COMPONENT, String(name));
   requireString(c, "name", name);
   requireObject(c, "args", args, '{ issuer: { type: "acme" | "ca" | "selfSigned", … } }');
+  refuseUnknownKeys(c, "", args, ISSUER_ARGS);
   requireObject(c, "issuer", args.issuer, '{ type: "acme" | "ca" | "selfSigned", … }');
   const issuer = args.issuer;
   requireOneOf(c, "issuer.type", issuer.type, ["acme", "ca", "selfSigned"], false);
+  refuseUnknownKeys(c, "issuer", issuer, ISSUER_SOURCE_ARGS[issuer.type as keyof typeof ISSUER_SOURCE_ARGS]);
   requireOneOf(c, "kind", args.kind, ["ClusterIssuer", "Issuer"]);
   requireOneOf(c, "environment", args.environment, ["production", "non-production"]);
   for (const key of ["certManagerNamespace", "clusterResourceNamespace", "issuerNamespace", "issuerName", "readyTimeout"] as const) requireString(c, key, args[key], true);
@@ -238,6 +260,7 @@ export function checkIssuerContract(name: unknown, args: unknown): void {
   const install = args.install;
   if (install !== undefined && typeof install !== "boolean") {
     requireObject(c, "install", install, 'or true, e.g. { version: "v1.21.1" }');
+    refuseUnknownKeys(c, "install", install, INSTALL_ARGS);
     requireString(c, "install.version", install.version, true);
     requireString(c, "install.releaseName", install.releaseName, true);
     if (install.values !== undefined && !isPlainObject(install.values)) c.fail("install.values", `is ${typeName(install.values)}; give chart values as an object`);
@@ -248,11 +271,14 @@ export function checkIssuerContract(name: unknown, args: unknown): void {
     requireString(c, "issuer.accountKeySecretName", issuer.accountKeySecretName, true);
     if (issuer.http01 !== undefined && issuer.http01 !== false) {
       requireObject(c, "issuer.http01", issuer.http01, 'or false, e.g. { ingressClassName: "traefik" }');
+      refuseUnknownKeys(c, "issuer.http01", issuer.http01, HTTP01_ARGS);
       requireString(c, "issuer.http01.ingressClassName", issuer.http01.ingressClassName, true);
     }
     if (issuer.dns01 !== undefined) {
       requireObject(c, "issuer.dns01", issuer.dns01, "{ cloudflare: { apiToken, zones } }");
+      refuseUnknownKeys(c, "issuer.dns01", issuer.dns01, DNS01_ARGS);
       requireObject(c, "issuer.dns01.cloudflare", issuer.dns01.cloudflare, '{ apiToken, zones: ["example.com"] }');
+      refuseUnknownKeys(c, "issuer.dns01.cloudflare", issuer.dns01.cloudflare, CLOUDFLARE_DNS01_ARGS);
       const cf = issuer.dns01.cloudflare;
       if (isKnown(cf.apiToken) && cf.apiToken !== undefined && typeof cf.apiToken !== "string") {
         c.fail("issuer.dns01.cloudflare.apiToken", `is ${typeName(cf.apiToken)}; give the token as a string or a secret Output (the value is not shown)`);
@@ -351,6 +377,7 @@ export function validateCertificateArgs(componentName: string, certName: string,
   const at = `certificate(${q(certName)})`;
   requireString(c, `${at} name`, certName);
   requireObject(c, `${at} args`, args, '{ dnsNames: ["app.example.com"], namespace: "apps" }');
+  refuseUnknownKeys(c, `${at} args`, args, CERTIFICATE_ARGS);
   requireString(c, `${at} namespace`, args.namespace);
   requireArray(c, `${at} dnsNames`, args.dnsNames, false, (v, path) => requireString(c, path, v));
   for (const key of ["secretName", "duration", "renewBefore", "privateKey"] as const) requireString(c, `${at} ${key}`, args[key], true);

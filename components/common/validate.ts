@@ -79,12 +79,35 @@ export function requireOneOf<T extends string>(c: ArgChecker, arg: string, v: un
   }
 }
 
-/** Fails when `obj` has keys outside `known` (a misspelled option would otherwise be silently ignored). */
+/** Every key of `T`, and of each member when `T` is a union. */
+type KeysOfUnion<T> = T extends unknown ? keyof T & string : never;
+
+/**
+ * The argument names of an args interface `T`, as a list {@link refuseUnknownKeys} can check
+ * at run time. The compiler checks the list against `T` both ways: a name `T` does not have
+ * is a type error, and so is a list that misses one of `T`'s names (the error names them as
+ * `missingArgumentNames`), so the list cannot drift from the interface.
+ *
+ * @example
+ * const INTERNAL_CA_ARGS = argNames<InternalCAArgs>()(["subject", "keyAlgorithm", …]);
+ */
+export function argNames<T>() {
+  return <const K extends readonly KeysOfUnion<T>[]>(
+    names: K & ([Exclude<KeysOfUnion<T>, K[number]>] extends [never] ? unknown : { readonly missingArgumentNames: Exclude<KeysOfUnion<T>, K[number]> }),
+  ): readonly string[] => names;
+}
+
+/**
+ * Fails when `obj` has keys outside `known`: a JavaScript caller's misspelled option
+ * (`intermediat: true`) would otherwise be silently ignored and the default used. Keys whose
+ * value is `undefined` pass (spreading optional values is common). `arg` is the path of `obj`
+ * ("" for the component's own args).
+ */
 export function refuseUnknownKeys(c: ArgChecker, arg: string, obj: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key) || obj[key] === undefined) continue;
     const hint = didYouMean(key, known);
-    c.fail(arg ? `${arg}.${key}` : key, `is not an argument of this component${hint ? ` — did you mean ${q(hint)}?` : `; known: ${known.join(", ")}`}`);
+    c.fail(arg ? `${arg}.${key}` : key, `is not a known argument (it would be ignored)${hint ? ` — did you mean ${q(hint)}?` : `; the known ones are ${known.join(", ")}`}`);
   }
 }
 

@@ -5,6 +5,7 @@
 import {
   type ArgChecker,
   argChecker,
+  argNames,
   checkDnValue,
   dnsNameProblem,
   formatHours,
@@ -16,6 +17,7 @@ import {
   labelValueProblem,
   parseDurationMinutes,
   q,
+  refuseUnknownKeys,
   requireArray,
   requireObject,
   requireOptionalBoolean,
@@ -25,7 +27,14 @@ import {
   x509,
 } from "../common";
 import { KEY_ALGORITHMS } from "./profile";
-import type { KeyAlgorithm } from "./types";
+import type { IntermediateArgs, InternalCAArgs } from "./internal-ca";
+import type { ClientCertificateArgs, KeyAlgorithm, ServerCertificateArgs } from "./types";
+
+/** The names {@link InternalCAArgs} and its nested args have (the compiler keeps them in step). */
+const INTERNAL_CA_ARGS = argNames<InternalCAArgs>()(["subject", "keyAlgorithm", "caValidity", "intermediate", "leafValidity", "renewBefore", "leafKeyAlgorithm", "extraTrustedCaPems", "protect", "endOfLifeWarning", "endOfLifeProcedure"]);
+const INTERMEDIATE_ARGS = argNames<IntermediateArgs>()(["subject", "validity", "edgeClientsValidity"]);
+const SERVER_CERTIFICATE_ARGS = argNames<ServerCertificateArgs>()(["validity", "renewBefore", "keyAlgorithm", "dnsNames", "ipAddresses", "commonName"]);
+const CLIENT_CERTIFICATE_ARGS = argNames<ClientCertificateArgs>()(["validity", "renewBefore", "keyAlgorithm", "identity", "uris", "organization"]);
 
 /**
  * The longest validity the tls provider can express: it computes `NotAfter` as
@@ -163,12 +172,14 @@ export function checkInternalCaContract(name: unknown, args: unknown): void {
   c.check(name.trim() !== "", "name", "is empty; give the CA a logical name such as \"mesh\"");
   if (args === undefined) return;
   requireObject(c, "args", args, '(or nothing) such as { keyAlgorithm: "ECDSA-P256" }');
+  refuseUnknownKeys(c, "", args, INTERNAL_CA_ARGS);
   checkSubject(c, "subject", args.subject);
   for (const key of ["keyAlgorithm", "leafKeyAlgorithm"] as const) requireString(c, key, args[key], true);
   for (const key of ["caValidity", "leafValidity", "renewBefore"] as const) checkOptionalDuration(c, key, args[key]);
   const inter = args.intermediate;
   if (inter !== undefined && typeof inter !== "boolean") {
     requireObject(c, "intermediate", inter, "or true/false, e.g. { validity: \"5y\" }");
+    refuseUnknownKeys(c, "intermediate", inter, INTERMEDIATE_ARGS);
     checkSubject(c, "intermediate.subject", inter.subject);
     checkOptionalDuration(c, "intermediate.validity", inter.validity);
   }
@@ -183,6 +194,7 @@ export function checkLeafContract(caName: string, method: string, role: "server"
   const c = argChecker("InternalCA", caName);
   requireString(c, `${method} name`, name);
   requireObject(c, `${method} args`, args, role === "server" ? '{ dnsNames: ["api.mesh.internal"] }' : '{ identity: "nginx-gateway" }');
+  refuseUnknownKeys(c, method, args, role === "server" ? SERVER_CERTIFICATE_ARGS : CLIENT_CERTIFICATE_ARGS);
   for (const key of ["validity", "renewBefore", "keyAlgorithm"] as const) requireString(c, `${method}.${key}`, args[key], true);
   if (role === "server") {
     requireArray(c, `${method}.dnsNames`, args.dnsNames, true, (v, path) => requireString(c, path, v));

@@ -7,12 +7,14 @@ import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem } from "../common/dns";
 import { parseDurationHours } from "../common/duration";
 import {
+  argNames,
   chartVersionProblem,
   describePemArg,
   helmReleaseNameProblem,
   httpsUrlProblem,
   isPlainObject,
   pemCertificateProblem,
+  refuseUnknownKeys,
   requireArray,
   requireNumber,
   requireObject,
@@ -32,6 +34,19 @@ import {
   type TlsPolicy,
   type TlsVersion,
 } from "./tls-policy";
+import type { MtlsEntrypointArgs, TraefikInstallArgs } from "./traefik-install";
+import type { WorkloadIdentityArgs } from "./workload-identity";
+import type { MtlsBackendArgs, MtlsCallerArgs, MtlsServiceArgs, UpstreamMtlsArgs } from "./mtls-service";
+
+// The names each args interface has (the compiler keeps them in step, see argNames).
+const TRAEFIK_INSTALL_ARGS = argNames<TraefikInstallArgs>()(["namespace", "createNamespace", "releaseName", "chartVersion", "repository", "mtlsEntrypoint", "hardenDefaultTlsOption", "values"]);
+const MTLS_ENTRYPOINT_ARGS = argNames<MtlsEntrypointArgs>()(["name", "port", "containerPort", "exposePublicly", "identities"]);
+const WORKLOAD_IDENTITY_ARGS = argNames<WorkloadIdentityArgs>()(["uris", "validity", "renewBefore", "keyAlgorithm", "caValidity", "protect"]);
+const MTLS_SERVICE_ARGS = argNames<MtlsServiceArgs>()(["traefik", "ca", "service", "hostnames", "identities", "clients", "entrypoint", "minTlsVersion", "cipherSuites", "sniStrict", "serverCertificate", "upstream", "forwardClientCertPem", "callerKeyAlgorithm", "callerCaValidity"]);
+const MTLS_BACKEND_ARGS = argNames<MtlsBackendArgs>()(["namespace", "name", "port"]);
+const MTLS_CALLER_ARGS = argNames<MtlsCallerArgs>()(["name", "uris", "validity", "renewBefore"]);
+const UPSTREAM_MTLS_ARGS = argNames<UpstreamMtlsArgs>()(["serverName", "clientIdentity", "trustedCaPem"]);
+const SERVER_CERTIFICATE_SOURCE_ARGS = argNames<NonNullable<MtlsServiceArgs["serverCertificate"]>>()(["kind", "issuerRef", "duration", "renewBefore"]);
 
 /** Kubernetes object names / DNS-1123 labels: lower-case alphanumerics and inner hyphens, ≤ 63. */
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -336,6 +351,7 @@ export function checkTraefikInstallContract(name: unknown, given: unknown): void
   requireString(c, "name", name);
   const args: unknown = given === undefined ? {} : given;
   requireObject(c, "args", args, '(or nothing) such as { namespace: "traefik" }');
+  refuseUnknownKeys(c, "", args, TRAEFIK_INSTALL_ARGS);
   for (const key of ["namespace", "releaseName", "chartVersion", "repository"] as const) requireString(c, key, args[key], true);
   for (const key of ["createNamespace", "hardenDefaultTlsOption"] as const) requireOptionalBoolean(c, key, args[key]);
   const releaseName = (args.releaseName as string | undefined) ?? name;
@@ -351,6 +367,7 @@ export function checkTraefikInstallContract(name: unknown, given: unknown): void
   }
   if (args.mtlsEntrypoint !== undefined) {
     requireObject(c, "mtlsEntrypoint", args.mtlsEntrypoint, '{ name: "mesh", port: 8443 }');
+    refuseUnknownKeys(c, "mtlsEntrypoint", args.mtlsEntrypoint, MTLS_ENTRYPOINT_ARGS);
     const ep = args.mtlsEntrypoint;
     requireString(c, "mtlsEntrypoint.name", ep.name, true);
     requireNumber(c, "mtlsEntrypoint.port", ep.port, true);
@@ -390,6 +407,7 @@ export function checkWorkloadIdentityContract(name: unknown, given: unknown): vo
   requireString(c, "name", name);
   const args: unknown = given === undefined ? {} : given;
   requireObject(c, "args", args, '(or nothing) such as { uris: ["spiffe://mesh.internal/nginx-gateway"] }');
+  refuseUnknownKeys(c, "", args, WORKLOAD_IDENTITY_ARGS);
   requireArray(c, "uris", args.uris, true, (u, path) => requireString(c, path, u));
   requireString(c, "keyAlgorithm", args.keyAlgorithm, true);
   if (args.keyAlgorithm !== undefined) checkKeyAlgorithm(c, "keyAlgorithm", args.keyAlgorithm);
@@ -407,12 +425,14 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const c = argChecker("MtlsService", String(name));
   requireString(c, "name", name);
   requireObject(c, "args", args, "{ traefik, ca, service, hostnames, identities }");
+  refuseUnknownKeys(c, "", args, MTLS_SERVICE_ARGS);
   requireObject(c, "traefik", args.traefik, "(the TraefikInstall the route runs on)");
   const traefik = args.traefik;
   c.check(Array.isArray(traefik.entrypoints) && isPlainObject(traefik.mtlsEntrypoint), "traefik", "is not a TraefikInstall; pass the TraefikInstall component");
   requireObject(c, "ca", args.ca, "(the InternalCA that signs the server certificate)");
   c.check(typeof args.ca.issueServerCertificate === "function", "ca", "is not an InternalCA; pass the InternalCA component");
   requireObject(c, "service", args.service, '{ namespace: "shop", name: "orders", port: 8080 }');
+  refuseUnknownKeys(c, "service", args.service, MTLS_BACKEND_ARGS);
   for (const key of ["namespace", "name"] as const) requireString(c, `service.${key}`, args.service[key]);
   const port = args.service.port;
   if (typeof port !== "number" && typeof port !== "string") c.fail("service.port", `(${q(port)}) is ${typeName(port)}; give a port number or a port name`);
@@ -420,6 +440,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   requireArray(c, "identities", args.identities, true, (id, path) => requireObject(c, path, id, "(a WorkloadIdentity)"));
   requireArray(c, "clients", args.clients, true, (cl, path) => {
     requireObject(c, path, cl, '{ name: "nginx-gateway" }');
+    refuseUnknownKeys(c, path, cl, MTLS_CALLER_ARGS);
     requireString(c, `${path}.name`, cl.name);
     requireArray(c, `${path}.uris`, cl.uris, true, (u, p) => requireString(c, p, u));
     for (const key of ["validity", "renewBefore"] as const) requireString(c, `${path}.${key}`, cl[key], true);
@@ -438,6 +459,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const sc = args.serverCertificate;
   if (sc !== undefined) {
     requireObject(c, "serverCertificate", sc, '{ kind: "internal-ca" } or { kind: "cert-manager", issuerRef: { name } }');
+    refuseUnknownKeys(c, "serverCertificate", sc, SERVER_CERTIFICATE_SOURCE_ARGS);
     requireOneOf(c, "serverCertificate.kind", sc.kind, ["internal-ca", "cert-manager"], false);
     if (sc.kind === "cert-manager") {
       requireObject(c, "serverCertificate.issuerRef", sc.issuerRef, '{ name: "letsencrypt", kind: "ClusterIssuer" }');
@@ -455,6 +477,7 @@ export function checkMtlsServiceContract(name: unknown, args: unknown): void {
   const up = args.upstream;
   if (up !== undefined) {
     requireObject(c, "upstream", up, '{ serverName: "orders.shop.svc" }');
+    refuseUnknownKeys(c, "upstream", up, UPSTREAM_MTLS_ARGS);
     requireString(c, "upstream.serverName", up.serverName, true);
     requireString(c, "upstream.clientIdentity", up.clientIdentity, true);
     checkIdentity(c, "upstream.clientIdentity", (up.clientIdentity) ?? `traefik-${name}`);

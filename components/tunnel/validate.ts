@@ -5,6 +5,7 @@
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { depthBelowZone, dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import {
+  argNames,
   checkCloudflareId,
   describePemArg,
   httpsUrlProblem,
@@ -15,6 +16,7 @@ import {
   pemCertificateProblem,
   quantityProblem,
   quantityValue,
+  refuseUnknownKeys,
   requireArray,
   requireNumber,
   requireObject,
@@ -25,7 +27,16 @@ import {
   typeName,
   withoutCredentials,
 } from "../common/validate";
-import type { TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
+import type { ContainerResources, OriginCertificateArgs, OriginTimeouts, TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
+
+// The names each args interface has (the compiler keeps them in step, see argNames).
+const TUNNEL_ORIGIN_ARGS = argNames<TunnelOriginArgs>()(["accountId", "zone", "routes", "origin", "originCertificate", "edgeCertificate", "setSslModeStrict", "sslModeStrictScope", "allowInsecureOrigin", "originTimeouts", "tunnelName", "tunnelSecretVersion", "namespace", "replicas", "image", "resources", "clusterDomain"]);
+const ZONE_ARGS = argNames<TunnelOriginArgs["zone"]>()(["id", "name"]);
+const TUNNEL_ROUTE_ARGS = argNames<TunnelRoute>()(["hostname", "path", "origin", "originServerName", "noTlsVerify"]);
+const ORIGIN_CERTIFICATE_ARGS = argNames<OriginCertificateArgs>()(["kind", "issuerRef", "namespace", "secretName", "dnsNames", "caPem", "dependsOn", "waitForReady", "ca"]);
+const RESOURCES_ARGS = argNames<ContainerResources>()(["requests", "limits"]);
+const QUANTITY_ARGS = argNames<NonNullable<ContainerResources["requests"]>>()(["cpu", "memory"]);
+const ORIGIN_TIMEOUTS_ARGS = argNames<OriginTimeouts>()(["connectTimeout", "tlsTimeout", "tcpKeepAlive", "keepAliveTimeout", "keepAliveConnections"]);
 
 /** Default Service port of Traefik's server-TLS entrypoint (the Traefik Helm chart's `websecure`). */
 export const DEFAULT_TRAEFIK_PORT = 443;
@@ -361,10 +372,12 @@ function checkOriginShape(c: ArgChecker, arg: string, o: unknown): void {
 function checkResources(c: ArgChecker, resources: unknown): void {
   if (resources === undefined) return;
   requireObject(c, "resources", resources, '{ requests: { cpu: "50m", memory: "64Mi" }, limits: { … } }');
+  refuseUnknownKeys(c, "resources", resources, RESOURCES_ARGS);
   for (const side of ["requests", "limits"] as const) {
     const r = resources[side];
     if (r === undefined) continue;
     requireObject(c, `resources.${side}`, r, '{ cpu: "50m", memory: "64Mi" }');
+    refuseUnknownKeys(c, `resources.${side}`, r, QUANTITY_ARGS);
     for (const kind of ["cpu", "memory"] as const) {
       const v = r[kind];
       if (v === undefined) continue;
@@ -393,16 +406,19 @@ export function checkTunnelOriginContract(name: unknown, args: unknown): void {
   const c = argChecker("TunnelOrigin", String(name));
   requireString(c, "name", name);
   requireObject(c, "args", args, "{ accountId, zone: { id, name }, routes, origin }");
+  refuseUnknownKeys(c, "", args, TUNNEL_ORIGIN_ARGS);
   // The name becomes Kubernetes names: the namespace `cloudflared-<name>` and `<name>-origin-tls`.
   const nameProblem = k8sLabelNameProblem(name, 63 - "cloudflared-".length);
   if (nameProblem) c.fail("name", `(${q(name)}) ${nameProblem}; it names the cloudflared namespace (cloudflared-<name>) and Secrets`);
   checkCloudflareId(c, "accountId", args.accountId, "account");
   requireObject(c, "zone", args.zone, '{ id: "<32-hex zone id>", name: "example.com" }');
+  refuseUnknownKeys(c, "zone", args.zone, ZONE_ARGS);
   checkCloudflareId(c, "zone.id", args.zone.id, "zone");
   requireString(c, "zone.name", args.zone.name);
   requireArray(c, "routes", args.routes, false, (r, path) => {
     if (typeof r === "string") return;
     requireObject(c, path, r, '{ hostname: "app.example.com" } or "app.example.com"');
+    refuseUnknownKeys(c, path, r, TUNNEL_ROUTE_ARGS);
     requireString(c, `${path}.hostname`, r.hostname);
     requireString(c, `${path}.path`, r.path, true);
     requireString(c, `${path}.originServerName`, r.originServerName, true);
@@ -416,12 +432,14 @@ export function checkTunnelOriginContract(name: unknown, args: unknown): void {
   requireNumber(c, "replicas", args.replicas, true);
   if (args.originTimeouts !== undefined) {
     requireObject(c, "originTimeouts", args.originTimeouts, "{ connectTimeout: 10 } (seconds)");
+    refuseUnknownKeys(c, "originTimeouts", args.originTimeouts, ORIGIN_TIMEOUTS_ARGS);
     for (const [k, v] of Object.entries(args.originTimeouts)) requireNumber(c, `originTimeouts.${k}`, v, true);
   }
   checkResources(c, args.resources);
   const cert = args.originCertificate;
   if (cert !== undefined) {
     requireObject(c, "originCertificate", cert, '{ kind: "cert-manager", issuerRef } or { kind: "internal-ca", ca }');
+    refuseUnknownKeys(c, "originCertificate", cert, ORIGIN_CERTIFICATE_ARGS);
     requireOneOf(c, "originCertificate.kind", cert.kind, ["cert-manager", "internal-ca"], false);
     requireString(c, "originCertificate.namespace", cert.namespace, true);
     requireString(c, "originCertificate.secretName", cert.secretName, true);

@@ -24,6 +24,7 @@ import {
   TraefikInstall,
   TunnelOrigin,
   WorkerClientCertificate,
+  WorkerRoute,
   WorkloadIdentity,
   caBundleConfigMap,
   caBundleSecret,
@@ -284,6 +285,25 @@ const componentRows: Row[] = [
   ["CloudflareManagedClientCertificate CN that changes the DN", () => new CloudflareManagedClientCertificate("cf", { zoneId: ZONE_ID, commonName: "worker, O=Cloudflare" }), 'CloudflareManagedClientCertificate "cf": commonName ("worker, O=Cloudflare") contains ",", which is syntax in a distinguished name (RFC 4514): a rendered subject would read as other attributes; use letters, digits, spaces, "-", "_", "." or ":"'],
   ["CloudflareManagedClientCertificate zero days", () => new CloudflareManagedClientCertificate("cf", { zoneId: ZONE_ID, commonName: "worker", validityDays: 0 }), 'CloudflareManagedClientCertificate "cf": validityDays (0) must be a whole number of days from 1 to 36500'],
   ["CloudflareManagedClientCertificate zone id not hex", () => new CloudflareManagedClientCertificate("cf", { zoneId: "zone", commonName: "worker" }), 'CloudflareManagedClientCertificate "cf": zoneId ("zone") is not a Cloudflare zone id (32 hex characters, e.g. "023e105f4ecef8ad9ca31a8372d0c353"); copy it from the zone\'s Overview page — not the zone name'],
+
+  // ------------------------------------------------------------------ Unknown argument names (a JavaScript caller's typo would be ignored)
+  ["InternalCA misspelled argument", () => new InternalCA("mesh", js({ intermediat: true })), `${IC}intermediat is not a known argument (it would be ignored) — did you mean "intermediate"?`],
+  ["InternalCA argument it does not have", () => new InternalCA("mesh", js({ rootKeyPassword: "x" })), `${IC}rootKeyPassword is not a known argument (it would be ignored); the known ones are subject, keyAlgorithm, caValidity, intermediate, leafValidity, renewBefore, leafKeyAlgorithm, extraTrustedCaPems, protect, endOfLifeWarning, endOfLifeProcedure`],
+  ["InternalCA misspelled intermediate argument", () => new InternalCA("mesh", { intermediate: js({ valdity: "2y" }) }), `${IC}intermediate.valdity is not a known argument (it would be ignored) — did you mean "validity"?`],
+  ["issueServerCertificate misspelled argument", (ctx) => ctx.ca.issueServerCertificate("api", js({ dnsName: ["api.mesh.internal"] })), `${IC}issueServerCertificate("api").dnsName is not a known argument (it would be ignored) — did you mean "dnsNames"?`],
+  ["issueClientCertificate server-only argument", (ctx) => ctx.ca.issueClientCertificate("nginx", js({ identity: "nginx", dnsNames: ["nginx.mesh.internal"] })), `${IC}issueClientCertificate("nginx").dnsNames is not a known argument (it would be ignored); the known ones are validity, renewBefore, keyAlgorithm, identity, uris, organization`],
+  ["CertManagerIssuer misspelled argument", () => new CertManagerIssuer("le", js({ ...acme(), enviroment: "non-production" })), `${CM}enviroment is not a known argument (it would be ignored) — did you mean "environment"?`],
+  ["CertManagerIssuer argument of another issuer type", () => new CertManagerIssuer("le", js({ issuer: { type: "selfSigned", email: "ops@example.com" } })), `${CM}issuer.email is not a known argument (it would be ignored); the known ones are type`],
+  ["CertManagerIssuer misspelled HTTP-01 argument", () => new CertManagerIssuer("le", acme({ http01: js({ ingressClass: "traefik" }) })), `${CM}issuer.http01.ingressClass is not a known argument (it would be ignored) — did you mean "ingressClassName"?`],
+  ["TraefikInstall misspelled argument", () => new TraefikInstall("edge", js({ namespce: "traefik" })), `${TI}namespce is not a known argument (it would be ignored) — did you mean "namespace"?`],
+  ["TraefikInstall misspelled mtlsEntrypoint argument", () => new TraefikInstall("edge", { mtlsEntrypoint: js({ name: "mesh", prot: 8443 }) }), `${TI}mtlsEntrypoint.prot is not a known argument (it would be ignored) — did you mean "port"?`],
+  ["MtlsService misspelled argument", (ctx) => new MtlsService("orders", js({ ...mtlsBase(ctx, "a"), sniStict: false })), `${MS}sniStict is not a known argument (it would be ignored) — did you mean "sniStrict"?`],
+  ["MtlsService misspelled service argument", (ctx) => new MtlsService("orders", { ...mtlsBase(ctx, "a"), service: js({ namespace: "shop", name: "orders", prot: 8080 }) }), `${MS}service.prot is not a known argument (it would be ignored) — did you mean "port"?`],
+  ["WorkloadIdentity misspelled argument", () => new WorkloadIdentity("nginx", js({ uri: ["spiffe://mesh.internal/nginx"] })), 'WorkloadIdentity "nginx": uri is not a known argument (it would be ignored) — did you mean "uris"?'],
+  ["TunnelOrigin misspelled argument", () => new TunnelOrigin("edge", js({ ...tunnelBase, replica: 2 })), `${TO}replica is not a known argument (it would be ignored) — did you mean "replicas"?`],
+  ["TunnelOrigin misspelled route argument", () => new TunnelOrigin("edge", { ...tunnelBase, routes: [js({ hostname: "app.example.com", noTLSVerify: true })] }), `${TO}routes[0].noTLSVerify is not a known argument (it would be ignored) — did you mean "noTlsVerify"?`],
+  ["ApiShieldMtls misspelled protection argument", () => new ApiShieldMtls("edge", { zoneId: ZONE_ID, zoneName: "example.com", trustAnchor: cloudflareManagedCa(), protections: [js({ name: "api", hostnames: ["api.example.com"], pathPrefix: ["/api"] })] }), 'ApiShieldMtls "edge": protections[0].pathPrefix is not a known argument (it would be ignored) — did you mean "pathPrefixes"?'],
+  ["WorkerRoute misspelled argument", () => new WorkerRoute("route", js({ zoneId: ZONE_ID, zoneName: "example.com", pattern: "api.example.com/*", script: "orders", dnsRecords: "create" })), 'WorkerRoute "route": dnsRecords is not a known argument (it would be ignored) — did you mean "dnsRecord"?'],
 ];
 
 

@@ -148,7 +148,12 @@ export async function mtlsHandshake(server: TlsEndpoint & { requireClientCert?: 
  * certificate) and `openssl s_client`. Returns whether the server accepted the client.
  */
 export async function opensslHandshake(opts: {
-  server: { cert: string; key: string; caFile: string };
+  /**
+   * `partialChain`: the server's CA file may hold intermediates as trust anchors
+   * (`-partial_chain`, X509_V_FLAG_PARTIAL_CHAIN): how a verifier that pins an issuer
+   * trusts it, as Go's crypto/x509 treats every certificate of its pool.
+   */
+  server: { cert: string; key: string; caFile: string; partialChain?: boolean };
   client: { cert?: string; key?: string; caFile: string; servername: string };
   tls13Only?: boolean;
   /** Verify certificates (both sides) as of this moment instead of the wall clock (`-attime`). */
@@ -158,6 +163,7 @@ export async function opensslHandshake(opts: {
   const attime = opts.attime ? ["-attime", String(Math.floor(opts.attime.getTime() / 1000))] : [];
   const sargs = ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", opts.server.cert, "-cert_chain", opts.server.cert, "-key", opts.server.key, "-CAfile", opts.server.caFile, "-Verify", "5", "-verify_return_error", "-naccept", "1", "-www", ...attime];
   if (opts.tls13Only) sargs.push("-tls1_3");
+  if (opts.server.partialChain) sargs.push("-partial_chain");
   const server = spawn("openssl", sargs, { stdio: ["ignore", "pipe", "pipe"] });
   let serr = "";
   server.stderr.on("data", (d: Buffer) => (serr += d.toString()));
@@ -188,6 +194,8 @@ export async function opensslHandshake(opts: {
         clearTimeout(idle);
         resolve({ code, out });
       });
+      // A refused handshake can end s_client before it reads stdin: the failure is the result, not an EPIPE.
+      c.stdin.on("error", () => undefined);
       c.stdin.write("GET / HTTP/1.0\r\n\r\n");
     });
     const ok = result.code === 0 && /HTTP\/1\.0 200 ok/i.test(result.out);
