@@ -1,8 +1,10 @@
 /**
  * The `tls` provider (pulumi-tls, bridged from hashicorp/terraform-provider-tls) computed
- * with real cryptography: Node's `crypto` for keys and signatures, `@peculiar/x509` and its
- * ASN.1 structures (`@peculiar/asn1-x509`, `@peculiar/asn1-csr`) for certificates and CSRs,
- * encoded exactly as @peculiar/x509's generators encode them. Faithful to the provider's documented behaviour; the mapping is in
+ * with real cryptography: Node's `crypto` for keys and signatures; certificates and CSRs
+ * written as DER directly (engine/der.ts), byte for byte as @peculiar/x509's generators write
+ * them through @peculiar/asn1-x509 and @peculiar/asn1-csr (test/engine/tls-encoding.test.ts),
+ * with `@peculiar/x509` and its ASN.1 layer for what is not on the hot path (names with quoting or
+ * non-ASCII values, parsing certificates and requests the run did not make). Faithful to the provider's documented behaviour; the mapping is in
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
