@@ -24,6 +24,24 @@ export default tseslint.config(
     },
   },
   {
+    // The library's declarations reach users' type-checks (`pulumi up` under the SDK's TypeScript
+    // loader, tsc): a provider package root lists every resource it has (about 1,400 declaration
+    // files for both), a resource's own module only what it needs (README.md § Test suite cost).
+    files: ["components/**/*.ts"],
+    ignores: ["components/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@pulumi/kubernetes", message: "Import the resource's own module, e.g. @pulumi/kubernetes/core/v1/secret: the root makes every type-check of the library parse all of the provider's declarations." },
+            { name: "@pulumi/cloudflare", message: "Import the resource's own module, e.g. @pulumi/cloudflare/dnsRecord (types: @pulumi/cloudflare/types/input): the root makes every type-check of the library parse all of the provider's declarations." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Each example has its own tsconfig.json for `pulumi up` (edge-mtls resolved from its node_modules);
     // lint them inside the repository's project, where edge-mtls maps to the library's source.
     files: ["examples/**/*.ts"],

@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { defineConfig } from "vitest/config";
+import LongestFirstSequencer from "./test/support/sequencer.mts";
 
 // V8's code cache for every Node process of the run (vitest workers, tsc, ts-node, npm, the CLI):
 // the same large modules (typescript, @pulumi/*) are compiled once instead of once per process.
@@ -25,6 +26,8 @@ export default defineConfig({
     // Each engine run is isolated by the SDK's per-run store; test/support/per-file.ts resets the
     // rest before each file. EDGE_MTLS_TEST_ISOLATE=1 gives each file fresh modules again.
     isolate: process.env.EDGE_MTLS_TEST_ISOLATE === "1",
+    // The two costliest files (pulumi-loader, package/install) start first, on a fresh checkout too.
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ["default", "./test/support/summary-reporter.ts"],
     // Generates the suite's RSA key pool once (test/support/key-pool.ts) and a scratch directory for the run.
     globalSetup: ["./test/support/global-setup.ts"],

@@ -1,8 +1,9 @@
 /**
  * Handshake cost of the mTLS the library provisions: certificates minted by InternalCA
- * (through the offline engine), OpenSSL `s_server -Verify` (TLS 1.3) against `s_time`.
- * Full handshakes (`-new`) and resumed ones (`-reuse`, TLS 1.3 PSK from session tickets),
- * server CPU per handshake from /proc/<pid>/stat, chain bytes in DER.
+ * (through the offline engine), served by Go's crypto/tls and nginx (and on request
+ * `openssl s_server`), TLS 1.3 with client certificates, loaded by a Go crypto/tls client that
+ * sends the library's client chain. Full handshakes and resumed ones (TLS 1.3 PSK from session
+ * tickets), server CPU per handshake from /proc/<pid>/stat, chain bytes in DER.
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
@@ -16,6 +17,8 @@ import { InternalCA, type KeyAlgorithm } from "../components";
 import { splitPem } from "../components/common/pem";
 import { runProgram } from "../engine/run";
 import { processCpu } from "../test/support/proc-stat";
+import { nginxBinary } from "../test/support/nginx";
+import { waitForPort } from "../test/support/pki";
 
 export interface ChainProfile {
   readonly label: string;
@@ -60,7 +63,6 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
         clientChain: client.chainPem,
         clientKey: pulumi.unsecret(client.privateKeyPem),
         trust: ca.trustBundle,
-        intermediate: ca.intermediateCertPem ?? "",
       };
     },
     { stack: "bench", project: "bench" },
@@ -70,13 +72,17 @@ export async function mint(profile: ChainProfile, dir: string): Promise<MintedCh
   const [leaf, ...rest] = splitPem(o.serverChain ?? "");
   fs.writeFileSync(path.join(dir, "server.pem"), `${leaf ?? ""}\n`);
   fs.writeFileSync(path.join(dir, "server-chain.pem"), rest.map((c) => `${c}\n`).join(""));
+  // The server's chain as one file (leaf first), as nginx's ssl_certificate and Traefik take it.
+  fs.writeFileSync(path.join(dir, "server-fullchain.pem"), o.serverChain ?? "");
   fs.writeFileSync(path.join(dir, "server.key"), o.serverKey ?? "");
   fs.writeFileSync(path.join(dir, "client.pem"), o.clientCert ?? "");
+  // The client's whole chain (leaf first, as the library's chainPem), sent by the client on the wire.
+  fs.writeFileSync(path.join(dir, "client-chain.pem"), o.clientChain ?? "");
   fs.writeFileSync(path.join(dir, "client.key"), o.clientKey ?? "");
-  // s_time sends only its leaf (no -cert_chain option); the server therefore also knows the
-  // intermediate. Both sides verify up to the root.
-  fs.writeFileSync(path.join(dir, "ca.pem"), `${(o.trust ?? "").trimEnd()}\n${o.intermediate ? `${o.intermediate.trimEnd()}\n` : ""}`);
+  // Both sides trust the root only (the library's trustBundle), as deployed; each sends its chain.
   fs.writeFileSync(path.join(dir, "trust.pem"), o.trust ?? "");
+  const [, ...clientIntermediates] = splitPem(o.clientChain ?? "");
+  fs.writeFileSync(path.join(dir, "client-intermediates.pem"), clientIntermediates.map((c) => `${c.trimEnd()}\n`).join(""));
   return { dir, serverChainBytes: derBytes(o.serverChain ?? ""), clientChainBytes: derBytes(o.clientChain ?? "") };
 }
 
@@ -92,7 +98,45 @@ async function freePort(): Promise<number> {
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * The servers measured. All send exactly the library's chain (`chainPem`: leaf, then the
+ * intermediate when there is one) and build nothing per handshake:
+ *
+ * - `go`: Go's crypto/tls, Traefik's TLS stack (bench/go-tls, built with the machine's `go`):
+ *   `tls.Certificate` from the chain file, sent as loaded; `RequireAndVerifyClientCert`.
+ * - `nginx`: a production OpenSSL server. `ngx_ssl_create` sets `SSL_MODE_NO_AUTO_CHAIN`, so
+ *   nginx sends `ssl_certificate`'s file as it is.
+ * - `s_server`: OpenSSL's test server. Given no `-cert_chain` and a `-CAfile`, it would complete
+ *   the server's chain from that store on every handshake (`ssl_add_cert_chain`: a chain build and
+ *   a signature check per connection, and the root sent too); it has no option to turn that off,
+ *   so the client CAs go to `-verifyCAfile` (the peer-verification store) and the chain-building
+ *   store stays empty (`-no-CAfile -no-CApath -no-CAstore`).
+ */
+export type HandshakeServer = "go" | "nginx" | "s_server";
+export const SERVERS: readonly HandshakeServer[] = ["go", "nginx", "s_server"];
+/** How the report names each server. */
+export const SERVER_LABEL: Record<HandshakeServer, string> = { go: "Go crypto/tls", nginx: "nginx", s_server: "s_server" };
+
+let goBinary: Promise<string> | undefined;
+/** Builds bench/go-tls (server and load client) once per run (standard library only; `go` from Debian's golang-go). */
+export function goTlsBinary(): Promise<string> {
+  goBinary ??= (async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-go-tls-")), "go-tls");
+    await execFileAsync("go", ["build", "-o", out, "."], { cwd: path.join(__dirname, "go-tls"), env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } }).catch((e: Error) => {
+      throw new Error(`building bench/go-tls needs Go (apt-get install golang-go): ${e.message}`);
+    });
+    return out;
+  })();
+  return goBinary;
+}
+
+/** `go version`, for the report. */
+export async function goVersion(): Promise<string> {
+  return (await execFileAsync("go", ["version"], { encoding: "utf8" })).stdout.trim();
+}
+
 export interface HandshakeResult {
+  readonly server: HandshakeServer;
   readonly mode: "full" | "resumed";
   readonly connections: number;
   readonly resumed: number;
@@ -101,68 +145,201 @@ export interface HandshakeResult {
   readonly serverCpuMsPerHandshake: number;
 }
 
-/** The file s_server serves to each s_time connection. */
+/** The path each connection requests: a 3-byte answer, so that the request costs next to nothing. */
 const PAGE = "ok.txt";
 
-/** One s_time run against a fresh s_server. */
-export async function handshakes(chain: MintedChain, mode: "full" | "resumed", seconds: number): Promise<HandshakeResult> {
+interface RunningServer {
+  readonly pid: number;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function spawnServer(bin: string, args: string[], cwd: string, ready: (out: string) => boolean, what: string): Promise<RunningServer> {
+  const child = spawn(bin, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const add = (b: Buffer) => (log = (log + b.toString()).slice(-4000));
+  child.stdout.on("data", add);
+  child.stderr.on("data", add);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise<RunningServer>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${what} did not start: ${log}`));
+    }, 20_000);
+    const poll = setInterval(() => {
+      if (ready(log)) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve({ pid: child.pid ?? 0, log: () => log, stop });
+      }
+    }, 20);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      reject(new Error(`${what} exited (${code ?? "signal"}): ${log}`));
+    });
+  });
+}
+
+/**
+ * Starts the server on 127.0.0.1:port for the chain in `d`: the server certificate chain as
+ * minted, client certificate required and verified against the root (the client sends its
+ * intermediate), TLS 1.3, `/ok.txt` answered with "ok".
+ */
+async function startServer(server: HandshakeServer, d: string, port: number, wrap: string[] = []): Promise<RunningServer> {
+  if (server === "go") {
+    return spawnServer(await goTlsBinary(), ["server", `127.0.0.1:${port}`, `${d}/server-fullchain.pem`, `${d}/server.key`, `${d}/trust.pem`], d, (out) => out.includes("ACCEPT"), "go-tls server");
+  }
+  if (server === "s_server") {
+    // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
+    const chain = fs.readFileSync(`${d}/server-chain.pem`, "utf8").trim() ? ["-cert_chain", `${d}/server-chain.pem`] : [];
+    return spawnServer(
+      "openssl",
+      ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", `${d}/server.pem`, "-key", `${d}/server.key`, ...chain,
+        "-verifyCAfile", `${d}/trust.pem`, "-no-CAfile", "-no-CApath", "-no-CAstore",
+        "-Verify", "3", "-verify_return_error", "-verify_quiet", "-tls1_3", "-WWW", "-naccept", "1000000"],
+      d, (out) => out.includes("ACCEPT"), "s_server",
+    );
+  }
+  const bin = nginxBinary();
+  if (!bin) throw new Error("nginx is not installed (apt-get install nginx-light)");
+  const p = fs.mkdtempSync(path.join(d, "nginx-"));
+  // One process (as the suite's nginx), no logs per connection; `ssl_client_certificate` is the
+  // trust anchor (and the CA names sent in the CertificateRequest).
+  const conf = [
+    "daemon off;",
+    "master_process off;",
+    `pid ${p}/nginx.pid;`,
+    `error_log ${p}/error.log warn;`,
+    "events { worker_connections 256; }",
+    "http {",
+    "  access_log off;",
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${p}/${t};`),
+    "  server {",
+    `    listen 127.0.0.1:${port} ssl;`,
+    "    ssl_protocols TLSv1.3;",
+    `    ssl_certificate ${d}/server-fullchain.pem;`,
+    `    ssl_certificate_key ${d}/server.key;`,
+    "    ssl_verify_client on;",
+    "    ssl_verify_depth 3;",
+    `    ssl_client_certificate ${d}/trust.pem;`,
+    `    location = /${PAGE} { return 200 "ok\\n"; }`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  fs.writeFileSync(`${p}/nginx.conf`, conf);
+  const args = ["-p", p, "-c", `${p}/nginx.conf`, "-e", `${p}/error.log`];
+  const [cmd, ...rest] = wrap.length > 0 ? [...wrap, bin, ...args] : [bin, ...args];
+  const running = await spawnServer(cmd ?? bin, rest, p, () => fs.existsSync(`${p}/nginx.pid`), "nginx");
+  // The pid file is written before the listening socket is used; wait until a TCP connection is accepted.
+  await waitForPort(port, wrap.length > 0 ? 60_000 : 10_000);
+  return running;
+}
+
+/**
+ * One real request with s_client before measuring: the client certificate is verified by the
+ * server (s_server: `-verify_return_error`; Go: the handshake fails; nginx answers 200 only when
+ * `$ssl_client_verify` is SUCCESS, 400 otherwise) and the server sends exactly the minted chain (no more certificates:
+ * nothing completed from a store). Throws otherwise.
+ */
+async function preflight(server: HandshakeServer, d: string, port: number): Promise<void> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const chain = fs.readFileSync(`${d}/client-intermediates.pem`, "utf8").trim() ? ["-cert_chain", `${d}/client-intermediates.pem`] : [];
+    const c = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_3", "-cert", `${d}/client.pem`, ...chain, "-key", `${d}/client.key`,
+      "-CAfile", `${d}/trust.pem`, "-verify_return_error", "-showcerts", "-ign_eof"], { stdio: ["pipe", "pipe", "pipe"] });
+    let text = "";
+    c.stdout.on("data", (b: Buffer) => (text += b.toString()));
+    c.stderr.on("data", (b: Buffer) => (text += b.toString()));
+    const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
+    c.on("exit", () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    c.on("error", reject);
+    c.stdin.end(`GET /${PAGE} HTTP/1.0\r\nHost: bench.mesh.internal\r\n\r\n`);
+  });
+  const sent = (out.match(/^ *\d+ s:/gm) ?? []).length;
+  const minted = splitPem(fs.readFileSync(`${d}/server-fullchain.pem`, "utf8")).length;
+  if (!/HTTP\/1\.[01] 200/.test(out) || !/^ok\r?$/m.test(out)) throw new Error(`${server}: the mTLS request did not succeed:\n${out}`);
+  if (sent !== minted) throw new Error(`${server} sent ${sent} certificates, the minted chain has ${minted}:\n${out}`);
+}
+
+/**
+ * The load client (bench/go-tls client): connections one after the other for `seconds`, each
+ * sending the library's client chain, verifying the server against the root and reading the
+ * answer; "full" makes every handshake a new session, "resumed" resumes the previous one.
+ */
+async function goClient(d: string, port: number, mode: "full" | "resumed", seconds: number): Promise<{ connections: number; resumed: number }> {
+  const { stdout } = await execFileAsync(
+    await goTlsBinary(),
+    ["client", `127.0.0.1:${port}`, `${d}/client-chain.pem`, `${d}/client.key`, `${d}/trust.pem`, "bench.mesh.internal", mode === "full" ? "new" : "reuse", String(seconds), `/${PAGE}`],
+    { encoding: "utf8" },
+  );
+  const r = JSON.parse(stdout) as { connections: number; resumed: number };
+  if (!(r.connections > 0)) throw new Error(`go-tls client made no connection: ${stdout}`);
+  return r;
+}
+
+/** One load-client run (`seconds` long) against a fresh server. */
+export async function handshakes(chain: MintedChain, server: HandshakeServer, mode: "full" | "resumed", seconds: number): Promise<HandshakeResult> {
   const port = await freePort();
   const d = chain.dir;
-  // The server answers each request with a 3-byte file (`-WWW`, served from the chain's folder),
-  // not with `-www`'s status page: generating that page (session, ciphers, peer certificate) costs
-  // ~0.7 ms per connection on both chains, which is not handshake work. s_time must still make an
-  // HTTP request (`-www <path>`): without one it closes before the TLS 1.3 session ticket arrives
-  // and nothing can be resumed.
+  // The answer is a 3-byte file (s_server `-WWW`) or string (nginx `return`), not s_server's
+  // `-www` status page: generating that page (session, ciphers, peer certificate) costs ~0.7 ms per
+  // connection, which is not handshake work. The client still makes a request and reads the
+  // answer: the TLS 1.3 session tickets arrive after the handshake, and are only read with it.
   fs.writeFileSync(`${d}/${PAGE}`, "ok\n");
-  const server = spawn(
-    "openssl",
-    ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", `${d}/server.pem`, "-key", `${d}/server.key`,
-      ...(fs.readFileSync(`${d}/server-chain.pem`, "utf8").trim() ? ["-cert_chain", `${d}/server-chain.pem`] : []), "-CAfile", `${d}/ca.pem`, "-Verify", "3", "-tls1_3", "-WWW", "-naccept", "1000000"],
-    { cwd: d, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  server.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
+  const running = await startServer(server, d, port);
   try {
-    // s_server prints ACCEPT once it listens (a TCP probe instead would stall its accept loop).
-    await new Promise<void>((resolve, reject) => {
-      let seen = "";
-      const timer = setTimeout(() => reject(new Error(`s_server did not start: ${stderr}`)), 20_000);
-      server.stdout.on("data", (b: Buffer) => {
-        seen = (seen + b.toString()).slice(-100);
-        if (seen.includes("ACCEPT")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      server.on("exit", () => reject(new Error(`s_server exited: ${stderr}`)));
-    });
-    const pid = server.pid ?? 0;
-    const before = processCpu(pid).self;
+    await preflight(server, d, port);
+    const before = processCpu(running.pid).self;
     const t0 = performance.now();
-    const { stdout: out } = await execFileAsync(
-      "openssl",
-      ["s_time", "-connect", `127.0.0.1:${port}`, mode === "full" ? "-new" : "-reuse", "-tls1_3", "-cert", `${d}/client.pem`, "-key", `${d}/client.key`,
-        "-CAfile", `${d}/trust.pem`, "-verify", "3", "-www", `/${PAGE}`, "-time", String(seconds)],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-    );
-    const after = processCpu(pid).self;
+    const load = await goClient(d, port, mode, seconds);
+    const after = processCpu(running.pid).self;
     const wall = (performance.now() - t0) / 1000;
-    // "267 connections in 0.45s; 593.33 connections/user sec, ..." (client user CPU), then one
-    // progress character per connection: `*` a new session, `r` a resumed one.
-    const m = /(\d+) connections in ([\d.]+)s;/.exec(out);
-    if (!m) throw new Error(`s_time output not understood:\n${out}\n${stderr}`);
-    const connections = Number(m[1]);
-    const progress = out.split("\n").filter((l) => /^[*r]+$/.test(l)).join("");
-    const resumed = [...progress].filter((ch) => ch === "r").length;
-    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`only ${resumed} of ${connections} connections were resumed:\n${out}`);
-    if (mode === "full" && resumed > 0) throw new Error(`full-handshake run resumed ${resumed} connections`);
-    return { mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
+    const { connections, resumed } = load;
+    if (mode === "resumed" && resumed < connections * 0.95) throw new Error(`${server}: only ${resumed} of ${connections} connections were resumed`);
+    if (mode === "full" && resumed > 0) throw new Error(`${server}: full-handshake run resumed ${resumed} connections`);
+    return { server, mode, connections, resumed, seconds: wall, perSecond: connections / wall, serverCpuMsPerHandshake: ((after - before) * 1000) / Math.max(connections, 1) };
   } finally {
-    server.kill("SIGTERM");
+    await running.stop();
   }
 }
 
-/** The fraction of resumed connections s_time reports as actually resumed (it prints `r` per reuse, `*` per new session). */
+/**
+ * Instructions nginx executes per full handshake (valgrind's callgrind, `--callgrind`): a
+ * deterministic measure, unlike CPU time on a shared machine. nginx runs under callgrind;
+ * the counters are zeroed after start-up, the load client makes full handshakes for `seconds`, and the
+ * dump then holds exactly those connections' instructions (accept, handshake, request, close).
+ */
+export async function nginxInstructionsPerHandshake(chain: MintedChain, seconds: number): Promise<{ connections: number; instructions: number }> {
+  const port = await freePort();
+  const d = chain.dir;
+  const out = fs.mkdtempSync(path.join(d, "callgrind-"));
+  const running = await startServer("nginx", d, port, ["valgrind", "--tool=callgrind", `--callgrind-out-file=${out}/cg.out`]);
+  try {
+    await preflight("nginx", d, port);
+    await execFileAsync("callgrind_control", ["--zero", String(running.pid)]);
+    const { connections } = await goClient(d, port, "full", seconds);
+    await execFileAsync("callgrind_control", ["--dump", String(running.pid)]);
+    const dump = fs.readdirSync(out).find((f) => /^cg\.out\.\d+$/.test(f));
+    const totals = dump ? /^totals:\s+(\d+)/m.exec(fs.readFileSync(path.join(out, dump), "utf8")) : null;
+    if (!totals || connections === 0) throw new Error(`callgrind: no dump or no connections (${dump ?? "no dump"}, ${connections} connections)`);
+    return { connections, instructions: Number(totals[1]) / connections };
+  } finally {
+    await running.stop();
+  }
+}
+
+/** A fresh temporary folder (for one chain's files). */
 export function tmpDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `edge-mtls-bench-${label}-`));
 }

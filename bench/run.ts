@@ -7,6 +7,8 @@
  *
  *   npm run bench                      # N = 10, 100, 300, 1,000 (1,000 skipped, and said so, if it would not fit the budget)
  *   npm run bench -- --quick           # CI smoke: tiny N, one repetition, short handshakes
+ *   npm run bench -- --only handshakes # the handshakes and openssl speed only (report to stdout, or --out)
+ *   npm run bench -- --only handshakes --callgrind   # plus nginx's instructions per full handshake (valgrind)
  *   npm run bench -- --sizes 10,100 --reps 3 --tls-leaves 100 --budget 480 --out /tmp/b.md
  *
  * The plan comparison runs the identities fleet (bench/fleet.ts) against the raw-SDK floor made
@@ -20,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { PROFILES, handshakes, mint, tmpDir, type HandshakeResult, type MintedChain } from "./handshake";
+import { PROFILES, SERVERS, SERVER_LABEL, goVersion, handshakes, nginxInstructionsPerHandshake, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
 import { summarise } from "./profile";
 import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
 import { ASYNC_CONTEXT_FRAME_FLAG, wantsAsyncContextFrame } from "../engine/async-context";
@@ -38,18 +40,34 @@ function flag(name: string): string | undefined {
 const quick = process.argv.includes("--quick");
 const sizes = (flag("--sizes") ?? (quick ? "2,4" : "10,100,300,1000")).split(",").map(Number);
 const budgetS = Number(flag("--budget") ?? (quick ? "300" : "560"));
+/** `--only handshakes`: just the handshake part (and openssl speed), its report to stdout and to --out if given. */
+const only = flag("--only");
+if (only !== undefined && only !== "handshakes") throw new Error(`--only ${only}: the only part that runs alone is "handshakes"`);
 const outFile = path.resolve(ROOT, flag("--out") ?? "docs/BENCHMARKS.md");
-const handshakeSeconds = quick ? 1 : 4;
+const handshakeSeconds = quick ? 1 : 2;
+/**
+ * The handshake servers measured (`--servers go,nginx,s_server`). s_server is left out by default:
+ * it runs the same OpenSSL as nginx (per-handshake instruction counts within 1 % of nginx's under
+ * callgrind, both chains) and cannot turn off per-handshake chain completion (see the report).
+ */
+/** `--callgrind`: also count nginx's instructions per full handshake under valgrind (about 40 s more). */
+const callgrind = process.argv.includes("--callgrind");
+const servers = (flag("--servers") ?? "go,nginx").split(",").map((x) => {
+  const sv = SERVERS.find((k) => k === x);
+  if (!sv) throw new Error(`--servers: unknown server "${x}" (known: ${SERVERS.join(", ")})`);
+  return sv;
+});
 const repsFlag = flag("--reps");
 const tlsLeaves = Number(flag("--tls-leaves") ?? (quick ? "10" : "150"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-"));
 // The suite is timed by the full run only (CI runs it anyway, right before the --quick smoke run).
 const runSuite = !quick && !process.argv.includes("--no-suite");
 /**
- * Seconds the budget keeps for what runs after the plan sizes: the handshakes and openssl speed
- * (about 75 s here), and `npm test` when it is timed (115–165 s in docs/BENCHMARKS.md's runs).
+ * Seconds the budget keeps for what runs after the plan sizes: the handshakes (2 servers × 2
+ * chains × 2 modes × 3 runs × 2 s, plus minting, start-ups and the Go server's build) and openssl
+ * speed (about 90 s here), and `npm test` when it is timed (115–165 s in docs/BENCHMARKS.md's runs).
  */
-const RESERVED_AFTER_PLANS_S = 75 + (runSuite ? 180 : 0);
+const RESERVED_AFTER_PLANS_S = 90 + (runSuite ? 180 : 0);
 
 /** The machine's CPU time so far, in clock ticks (/proc/stat `cpu` line): all states, and stolen by the hypervisor. */
 function machineTicks(): { total: number; steal: number } {
@@ -170,6 +188,136 @@ const medianSample = (xs: PlanSample[]): PlanSample => ({
   wallMs: median(xs.map((x) => x.wallMs)),
 });
 
+interface CellMedian {
+  perSecond: number;
+  cpu: number;
+  n: number;
+}
+interface Med {
+  full: CellMedian;
+  resumed: CellMedian & { reused: number };
+}
+interface HandshakeData {
+  chains: MintedChain[];
+  /** hsMed[server][chain], medians over the runs. */
+  hsMed: Med[][];
+  hsReps: number;
+  speed: string[];
+  go: string;
+  /** Per chain, with --callgrind. */
+  instructions?: Array<{ connections: number; instructions: number }>;
+}
+
+/** Mints both chains, runs every server × chain × mode interleaved, then `openssl speed`. */
+async function measureHandshakes(): Promise<HandshakeData> {
+  log("handshakes");
+  const chains: MintedChain[] = [];
+  for (const p of PROFILES) chains.push(await mint(p, tmpDir("chain")));
+  type Cell = Record<"full" | "resumed", HandshakeResult[]>;
+  // hs[server][chain]: every run of that server with that chain.
+  const hs: Cell[][] = servers.map(() => PROFILES.map(() => ({ full: [], resumed: [] })));
+  const hsReps = quick ? 1 : 3;
+  for (let r = 0; r < hsReps; r++) {
+    for (const mode of ["full", "resumed"] as const) {
+      for (let j = 0; j < servers.length; j++) {
+        const sv = (j + r) % servers.length;
+        for (let i = 0; i < chains.length; i++) {
+          const ci = (i + r) % chains.length;
+          hs[sv]?.[ci]?.[mode].push(await handshakes(chains[ci] as MintedChain, servers[sv] as HandshakeServer, mode, handshakeSeconds));
+        }
+      }
+    }
+  }
+  const hsMed: Med[][] = hs.map((perChain) =>
+    perChain.map((h) => ({
+      full: { perSecond: median(h.full.map((x) => x.perSecond)), cpu: median(h.full.map((x) => x.serverCpuMsPerHandshake)), n: h.full.reduce((a, x) => a + x.connections, 0) },
+      resumed: { perSecond: median(h.resumed.map((x) => x.perSecond)), cpu: median(h.resumed.map((x) => x.serverCpuMsPerHandshake)), n: h.resumed.reduce((a, x) => a + x.connections, 0), reused: h.resumed.reduce((a, x) => a + x.resumed, 0) },
+    })),
+  );
+
+  log("openssl speed");
+  const speedAlgs = ["ecdsap256", "rsa2048", "rsa4096"];
+  const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
+
+  const instructions: HandshakeData["instructions"] = callgrind ? [] : undefined;
+  if (instructions) {
+    log("nginx under callgrind");
+    for (const c of chains) instructions.push(await nginxInstructionsPerHandshake(c, quick ? 2 : 8));
+  }
+  return { chains, hsMed, hsReps, speed, go: await goVersion(), ...(instructions ? { instructions } : {}) };
+}
+
+/** The handshake rows of the targets table. */
+function handshakeTargets({ chains, hsMed }: HandshakeData, target: (name: string, measured: string, ok: boolean | undefined) => void): void {
+  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
+  target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
+  servers.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    target(`default server CPU per full handshake ≤ 0.95× seed 004's (${SERVER_LABEL[server]})`, `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
+  });
+  servers.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    target(`resumed ≤ 0.75× server CPU of full (default chain, ${SERVER_LABEL[server]})`, `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
+    target(`resumed ≤ 0.75× server CPU of full (seed 004 chain, ${SERVER_LABEL[server]})`, `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+  });
+}
+
+/** The report's handshake section. */
+function handshakeSection({ chains, hsMed, hsReps, go, instructions }: HandshakeData): string[] {
+  const L: string[] = [];
+  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
+  L.push(
+    "## mTLS handshakes (OpenSSL)",
+    "",
+    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts), TLS 1.3, client certificate required and verified up to the root, both sides trusting the root only (the library's trust bundle) and sending their chain as the library's \`chainPem\` holds it. Client: Go crypto/tls (bench/go-tls \`client\`, one connection after the other, each one request for \`/ok.txt\` read to the end), ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, servers, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the server process's utime + stime (/proc) over the connections. Full: every connection a new session; resumed: each connection resumes the previous one's session (TLS 1.3 PSK from the server's session ticket; the client counts \`DidResume\`, and the bench fails if fewer than 95 % resumed). Before each run one request with \`openssl s_client\` (with the client chain) must succeed with the client certificate verified (s_server \`-verify_return_error\`; Go fails the handshake; nginx answers 400 to an unverified client) and must receive exactly the minted server chain, or the bench fails; the load client also fails on any answer but 200 \`ok\`.`,
+    "",
+    "Servers (all serve the chain as production servers do: the minted chain as it is, nothing built per connection):",
+    "",
+    `- **Go crypto/tls** (${go}; bench/go-tls \`server\`): the TLS stack of Traefik, the server the library provisions for mTLS. \`tls.LoadX509KeyPair\` of the server \`chainPem\`, TLS 1.3, the client chain verified as \`RequireAndVerifyClientCert\` with the trust bundle as \`ClientCAs\` does (a TLSOption's \`clientAuth\`), except that a resumed session is not verified again: Go has not done so since 1.21 ([golang/go#77217](https://github.com/golang/go/issues/77217)), Debian's Go here still would, and Traefik is built with a current Go. \`net/http\` answers \`ok\`. Go's RSA and ECDSA code also changed between releases: read this row as this Go's, not as a Traefik release's.`,
+    "- **nginx** (a production OpenSSL server): one process, `ssl_certificate` = the library's server `chainPem`, `ssl_verify_client on`, `ssl_client_certificate` = the root, `return 200` for `/ok.txt`, no access log. nginx sets `SSL_MODE_NO_AUTO_CHAIN` on every context (`ngx_ssl_create`, [src/event/ngx_event_openssl.c](https://github.com/nginx/nginx/blob/release-1.22.1/src/event/ngx_event_openssl.c#L386-L388)), so it sends the configured file and never builds a chain. Traefik (Go crypto/tls) does the same: it sends `tls.Certificate.Certificate` as loaded ([`certMsg.certificate = *hs.cert`](https://github.com/golang/go/blob/master/src/crypto/tls/handshake_server_tls13.go), [crypto/tls Certificate](https://pkg.go.dev/crypto/tls#Certificate)).",
+    ...(servers.includes("s_server") ? [] : ["- **s_server** (OpenSSL's test server; measured only with `--servers …,s_server`, as it runs the same OpenSSL as nginx): this bench measured it alone before, with a chain-less default certificate and a `-CAfile`, so that OpenSSL completed the default server's chain from that store on **every** handshake — `ssl_add_cert_chain` runs `X509_verify_cert` unless `SSL_MODE_NO_AUTO_CHAIN` is set or a chain was given ([ssl/statem/statem_lib.c](https://github.com/openssl/openssl/blob/openssl-3.0/ssl/statem/statem_lib.c), [SSL_CTX_set_mode(3)](https://docs.openssl.org/3.0/man3/SSL_CTX_set_mode/)) — and sent the root too: a chain build and an ECDSA verification per connection that only the default chain paid and no production server pays. Its CA file also lacked seed 004's client intermediate, so that s_server never verified seed 004's client certificate (it logs and ignores verification errors without `-verify_return_error`)."]),
+    ...(servers.includes("s_server") ? ["- **s_server** (`openssl s_server -Verify 3 -verify_return_error -verify_quiet -tls1_3 -WWW`, each request answered with a 3-byte file, not `-www`'s status page, whose generation is not handshake work): the client CAs go to `-verifyCAfile`, with `-no-CAfile -no-CApath -no-CAstore`, and the seed 004 intermediate to `-cert_chain`. With a chain-less certificate and a `-CAfile` (this bench before), OpenSSL completes the server's chain from that store on **every** handshake — `ssl_add_cert_chain` runs `X509_verify_cert` unless `SSL_MODE_NO_AUTO_CHAIN` is set or a chain was given ([ssl/statem/statem_lib.c](https://github.com/openssl/openssl/blob/openssl-3.0/ssl/statem/statem_lib.c), [SSL_CTX_set_mode(3)](https://docs.openssl.org/3.0/man3/SSL_CTX_set_mode/)) — and sends the root too: a chain build and an ECDSA verification per connection that only the default chain paid, and that no production server pays. s_server has no option to set that mode, so its chain store is left empty: for the default chain it still starts a (failing, signature-free) chain build per connection, which nginx does not."] : []),
+    "",
+    "| server | chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  servers.forEach((server, j) => {
+    PROFILES.forEach((p, i) => {
+      const c = chains[i] as MintedChain;
+      const h = hsMed[j]?.[i] as Med;
+      L.push(`| ${SERVER_LABEL[server]} | ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
+    });
+  });
+  L.push("");
+  servers.forEach((server, j) => {
+    const [hd, hs4] = hsMed[j] as [Med, Med];
+    L.push(`Ratios default / seed 004 (${SERVER_LABEL[server]}): full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`, "");
+  });
+  if (instructions) {
+    const [di, si] = instructions as [{ connections: number; instructions: number }, { connections: number; instructions: number }];
+    L.push(
+      `Instructions per full handshake, nginx under valgrind's callgrind (\`--callgrind\`; counters zeroed after start-up, then the load client's full handshakes; deterministic where CPU time on a shared machine is not): default ${(di.instructions / 1e6).toFixed(2)} M (${di.connections} handshakes), seed 004 ${(si.instructions / 1e6).toFixed(2)} M (${si.connections}), ratio ${f2(di.instructions / si.instructions)}×. Instructions are not cycles: RSA's big-number code runs more instructions per cycle than the certificate-parsing code that dominates the default chain's handshake, so the CPU-time ratio above sits higher than this one.`,
+      "",
+    );
+  }
+  L.push(
+    `Chain bytes default / seed 004: server ${f2(d.serverChainBytes / s.serverChainBytes)}×, client ${f2(d.clientChainBytes / s.clientChainBytes)}×.`,
+    "",
+    "The client sends its whole chain (leaf and, for seed 004, the Mesh Clients intermediate): the client chain bytes above are on the wire, and every server parses and verifies them as in production.",
+    "",
+    "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
+    "",
+    "The gain is real only where a client keeps and offers the session: test/traefik/e2e-nginx.test.ts shows nginx's rendered snippet resuming its TLS 1.3 session to the mTLS server on the next connection (and not resuming with `proxy_ssl_session_reuse off`), and test/stacks/stacks.test.ts that no TLSOption of any stack sets `disableSessionTickets` (a field of the upstream TLSOption CRD).",
+    "",
+  );
+  return L;
+}
+
+function speedSection(speed: string[]): string[] {
+  return ["## openssl speed (the physical reference)", "", "```", ...speed, "```", ""];
+}
+
 async function main(): Promise<void> {
   log(`work dir ${work}; sizes ${sizes.join(", ")}; budget ${budgetS}s`);
   const load = os.loadavg();
@@ -250,30 +398,9 @@ async function main(): Promise<void> {
   const profFile = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
   const prof = profFile ? summarise(path.join(profDir, profFile), 15) : undefined;
 
-  // 4. Handshakes.
-  log("handshakes");
-  const chains: MintedChain[] = [];
-  for (const p of PROFILES) chains.push(await mint(p, tmpDir("chain")));
-  const hs: Array<Record<"full" | "resumed", HandshakeResult[]>> = PROFILES.map(() => ({ full: [], resumed: [] }));
-  const hsReps = quick ? 1 : 3;
-  for (let r = 0; r < hsReps; r++) {
-    for (const mode of ["full", "resumed"] as const) {
-      for (let i = 0; i < chains.length; i++) {
-        const c = chains[(i + r) % chains.length] as MintedChain;
-        hs[(i + r) % chains.length]?.[mode].push(await handshakes(c, mode, handshakeSeconds));
-      }
-    }
-  }
-  const hsMed = hs.map((h) => ({
-    full: { perSecond: median(h.full.map((x) => x.perSecond)), cpu: median(h.full.map((x) => x.serverCpuMsPerHandshake)), n: h.full.reduce((a, x) => a + x.connections, 0) },
-    resumed: { perSecond: median(h.resumed.map((x) => x.perSecond)), cpu: median(h.resumed.map((x) => x.serverCpuMsPerHandshake)), n: h.resumed.reduce((a, x) => a + x.connections, 0), reused: h.resumed.reduce((a, x) => a + x.resumed, 0) },
-  }));
-
-  // 5. openssl speed.
-  log("openssl speed");
-  const speedAlgs = ["ecdsap256", "rsa2048", "rsa4096"];
-  const speedOut = execFileSync("openssl", ["speed", "-seconds", quick ? "1" : "2", ...speedAlgs], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  const speed = speedOut.split("\n").filter((l) => /^\s*(rsa|\d+ bits ecdsa)/.test(l) || /sign\s+verify/.test(l));
+  // 4. Handshakes, 5. openssl speed.
+  const hsData = await measureHandshakes();
+  const { speed } = hsData;
 
   // 6. The test suite (`npm test`), last, so that nothing else of the bench runs beside it.
   const suite = runSuite ? measureSuite() : undefined;
@@ -326,12 +453,7 @@ async function main(): Promise<void> {
   }
   const ecdsa = tls.find((t) => t.kind === "ECDSA");
   if (ecdsa) target("tls provider ≤ 1.5× direct @peculiar/x509 per certificate (ECDSA)", `${f2(ecdsa.ratio)}×`, ecdsa.ratio <= 1.5);
-  const [d, s] = [chains[0], chains[1]] as [MintedChain, MintedChain];
-  const [hd, hs4] = [hsMed[0], hsMed[1]] as [(typeof hsMed)[number], (typeof hsMed)[number]];
-  target("default server chain bytes ≤ 0.25× seed 004's", `${d.serverChainBytes} / ${s.serverChainBytes} = ${f2(d.serverChainBytes / s.serverChainBytes)}×`, d.serverChainBytes / s.serverChainBytes <= 0.25);
-  target("default server CPU per full handshake ≤ 0.95× seed 004's", `${f2(hd.full.cpu / hs4.full.cpu)}×`, hd.full.cpu / hs4.full.cpu <= 0.95);
-  target("resumed ≤ 0.75× server CPU of full (default chain)", `${f2(hd.resumed.cpu / hd.full.cpu)}×`, hd.resumed.cpu / hd.full.cpu <= 0.75);
-  target("resumed ≤ 0.75× server CPU of full (seed 004 chain)", `${f2(hs4.resumed.cpu / hs4.full.cpu)}×`, hs4.resumed.cpu / hs4.full.cpu <= 0.75);
+  handshakeTargets(hsData, target);
   if (suite) target("`npm test` ≤ 90 s wall", `${f1(suite.wallS)} s (CPU ${f1(suite.cpuS)} s)`, suite.wallS <= 90);
   else target("`npm test` ≤ 90 s wall", quick ? "not run (--quick)" : "not run (--no-suite)", undefined);
   L.push("");
@@ -405,29 +527,8 @@ async function main(): Promise<void> {
     "RSA key generation dominates the RSA row on both sides.",
     "",
   );
+  L.push(...handshakeSection(hsData));
   L.push(
-    "## mTLS handshakes (OpenSSL)",
-    "",
-    `Certificates minted by InternalCA through the offline engine (bench/handshake.ts). \`openssl s_server -Verify 3 -tls1_3 -WWW\` (client certificate required; each request answered with a 3-byte file, not \`-www\`'s status page, whose generation is not handshake work) against \`openssl s_time -tls1_3 -www /ok.txt\` with the client certificate, ${handshakeSeconds} s per run, ${hsReps} run(s) per cell, chains and modes interleaved; client and server share the machine. Server CPU per handshake = the s_server process's utime + stime (/proc) over the connections. Full: \`-new\`; resumed: \`-reuse\` (TLS 1.3 PSK from the server's session ticket; s_time reports each connection as resumed or not, and the bench fails if fewer than 95 % were).`,
-    "",
-    "| chain | server chain bytes (DER, server → client) | client chain bytes (DER, client → server) | full handshakes / s | server CPU ms / full | resumed / s | server CPU ms / resumed | resumed / full CPU |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
-  );
-  PROFILES.forEach((p, i) => {
-    const c = chains[i] as MintedChain;
-    const h = hsMed[i] as (typeof hsMed)[number];
-    L.push(`| ${p.label} | ${c.serverChainBytes} | ${c.clientChainBytes} | ${f1(h.full.perSecond)} | ${f2(h.full.cpu)} | ${f1(h.resumed.perSecond)} | ${f2(h.resumed.cpu)} | ${f2(h.resumed.cpu / h.full.cpu)} |`);
-  });
-  L.push(
-    "",
-    `Ratios default / seed 004: server chain bytes ${f2(d.serverChainBytes / s.serverChainBytes)}×, client chain bytes ${f2(d.clientChainBytes / s.clientChainBytes)}×, full handshakes per second ${f2(hd.full.perSecond / hs4.full.perSecond)}×, server CPU per full handshake ${f2(hd.full.cpu / hs4.full.cpu)}×, per resumed handshake ${f2(hd.resumed.cpu / hs4.resumed.cpu)}×.`,
-    "",
-    "s_time sends only its leaf (it has no option for a client chain), so for seed 004 the server's CA file also holds the intermediate; the client chain bytes above are what the library's `chainPem` would send.",
-    "",
-    "Where the library configures TLS, resumption is on: the nginx renderer writes `proxy_ssl_session_reuse on;` (nginx's default, written out so that no template can lose it; test/traefik/nginx-render.test.ts), and Traefik (Go crypto/tls) issues TLS 1.3 session tickets by default (`SessionTicketsDisabled` false) — the library sets no option that disables them.",
-    "",
-    "The gain is real only where a client keeps and offers the session: test/traefik/e2e-nginx.test.ts shows nginx's rendered snippet resuming its TLS 1.3 session to the mTLS server on the next connection (and not resuming with `proxy_ssl_session_reuse off`), and test/stacks/stacks.test.ts that no TLSOption of any stack sets `disableSessionTickets` (a field of the upstream TLSOption CRD).",
-    "",
     ...(suite
       ? [
           "## The test suite",
@@ -436,12 +537,7 @@ async function main(): Promise<void> {
           "",
         ]
       : []),
-    "## openssl speed (the physical reference)",
-    "",
-    "```",
-    ...speed,
-    "```",
-    "",
+    ...speedSection(speed),
   );
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, L.join("\n"));
@@ -449,7 +545,26 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((e: unknown) => {
+/** `--only handshakes`: the handshake targets and section, on stdout (and in --out when given). */
+async function handshakesOnly(): Promise<void> {
+  const load = os.loadavg();
+  const h = await measureHandshakes();
+  const L: string[] = [
+    `# Handshakes (\`npm run bench -- ${process.argv.slice(2).join(" ")}\`, ${new Date().toISOString()})`,
+    "",
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}; ${execFileSync("openssl", ["version"], { encoding: "utf8" }).trim()}; load average at start ${load.map(f1).join(" / ")}, at end ${os.loadavg().map(f1).join(" / ")}.`,
+    "",
+    "| target | measured | verdict |",
+    "|---|---|---|",
+  ];
+  handshakeTargets(h, (name, measured, ok) => L.push(`| ${name} | ${measured} | ${ok === undefined ? "not measured" : verdict(ok)} |`));
+  L.push("", ...handshakeSection(h), ...speedSection(h.speed));
+  process.stdout.write(`${L.join("\n")}\n`);
+  if (flag("--out")) fs.writeFileSync(outFile, L.join("\n"));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+(only === "handshakes" ? handshakesOnly() : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

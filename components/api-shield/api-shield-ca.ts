@@ -1,5 +1,5 @@
+import { MtlsCertificate } from "@pulumi/cloudflare/mtlsCertificate";
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
 import { edgeClientsIssuer } from "../internal-ca/internal-ca";
 import { x509 } from "../common/x509";
@@ -86,7 +86,7 @@ export class ApiShieldCa extends pulumi.ComponentResource implements MtlsTrustAn
       return subjectKeyIdentifier(pem);
     });
 
-    const ca = new cloudflare.MtlsCertificate(
+    const ca = new MtlsCertificate(
       `${name}-ca`,
       {
         accountId: args.accountId,

@@ -1,6 +1,8 @@
+import { CertificateAuthoritiesHostnameAssociations } from "@pulumi/cloudflare/certificateAuthoritiesHostnameAssociations";
+import { Ruleset } from "@pulumi/cloudflare/ruleset";
+import type * as cloudflareInput from "@pulumi/cloudflare/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../common/topology";
-import * as cloudflare from "@pulumi/cloudflare";
 import { argChecker, q } from "../common/errors";
 import { mtlsRuleExpression } from "./expression";
 import { DEFAULT_BLOCK_CONTENT, DEFAULT_PATH_PREFIXES, sameAnchor, validateApiShieldMtlsArgs } from "./validate";
@@ -10,7 +12,7 @@ import type { ApiProtection, ApiShieldMtlsArgs, MtlsTrustAnchor } from "./types"
 /** The phase of WAF custom rules (https://developers.cloudflare.com/waf/custom-rules/create-api/). */
 export const CUSTOM_RULES_PHASE = "http_request_firewall_custom";
 
-type RulesetRule = cloudflare.types.input.RulesetRule;
+type RulesetRule = cloudflareInput.RulesetRule;
 
 /** The rule `ref` of a protection: stable across deployments, unique in the zone. */
 export function protectionRuleRef(protectionName: string): string {
@@ -140,7 +142,7 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
       .all([pulumi.all(rules), pulumi.output(args.additionalRules ?? [])])
       .apply(([own, extra]) => [...own, ...(extra as RulesetRule[])]);
 
-    const ruleset = new cloudflare.Ruleset(
+    const ruleset = new Ruleset(
       `${name}-waf`,
       {
         zoneId,
@@ -162,7 +164,7 @@ export class ApiShieldMtls extends pulumi.ComponentResource {
 
     this.associatedHostnames = {};
     for (const group of groupHostnamesByAnchor(args)) {
-      new cloudflare.CertificateAuthoritiesHostnameAssociations(
+      new CertificateAuthoritiesHostnameAssociations(
         `${name}-hosts-${group.anchor.anchorName}`,
         {
           zoneId: args.zoneId,

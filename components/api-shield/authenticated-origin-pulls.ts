@@ -16,9 +16,12 @@
  *   PUT /zones/{zone_id}/origin_tls_client_auth/settings (zone-level AOP; without an uploaded zone
  *   certificate Cloudflare presents its shared origin-pull certificate).
  */
+import { AuthenticatedOriginPulls as CloudflareAuthenticatedOriginPulls } from "@pulumi/cloudflare/authenticatedOriginPulls";
+import { AuthenticatedOriginPullsHostnameCertificate } from "@pulumi/cloudflare/authenticatedOriginPullsHostnameCertificate";
+import { AuthenticatedOriginPullsSettings } from "@pulumi/cloudflare/authenticatedOriginPullsSettings";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudflare from "@pulumi/cloudflare";
-import * as k8s from "@pulumi/kubernetes";
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
 import type { Duration } from "../common/duration";
@@ -139,7 +142,7 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
     readonly namespace: string;
   };
   /** With `traefik`: the TLSOption resource (make IngressRoutes depend on it). */
-  readonly tlsOption?: k8s.apiextensions.CustomResource;
+  readonly tlsOption?: CustomResource;
 
   constructor(name: string, args: AuthenticatedOriginPullsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateAuthenticatedOriginPullsArgs(name, args);
@@ -159,7 +162,7 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
       });
       // Leaf first, then the intermediate (if any): the origin trusts the root bundle only.
       const chain = pulumi.all([issued.certPem, issued.chainPem]).apply(([cert, rest]) => leafFirstChain(cert, rest));
-      const upload = new cloudflare.AuthenticatedOriginPullsHostnameCertificate(
+      const upload = new AuthenticatedOriginPullsHostnameCertificate(
         `${name}-cert`,
         { zoneId: args.zoneId, certificate: chain, privateKey: pulumi.secret(issued.privateKeyPem) },
         { parent: this, additionalSecretOutputs: ["privateKey"] },
@@ -169,7 +172,7 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
       // each association moves to the new id before the old certificate is deleted.
       presenting = hostnames.map(
         (hostname) =>
-          new cloudflare.AuthenticatedOriginPulls(
+          new CloudflareAuthenticatedOriginPulls(
             `${name}-host-${hostname}`,
             { zoneId: args.zoneId, configs: [{ hostname, certId: upload.id, enabled: true }] },
             { parent: this, dependsOn: [upload] },
@@ -181,7 +184,7 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
       this.originTrustPem = ca.trustBundle;
     } else {
       void pulumi.log.warn(sharedCertificateWarning(name, args.zoneName), this);
-      presenting = [new cloudflare.AuthenticatedOriginPullsSettings(`${name}-zone`, { zoneId: args.zoneId, enabled: true }, parent)];
+      presenting = [new AuthenticatedOriginPullsSettings(`${name}-zone`, { zoneId: args.zoneId, enabled: true }, parent)];
       this.hostnames = [];
       this.originTrustPem = pulumi.output(args.cloudflareOriginPullCaPem as pulumi.Input<string>).apply((pem) => {
         const problem = singleCaCertificateProblem(pem);
@@ -194,13 +197,13 @@ export class AuthenticatedOriginPulls extends pulumi.ComponentResource {
       const namespace = args.traefik.namespace;
       const meta = (n: string) => ({ name: n, namespace, labels: { "app.kubernetes.io/managed-by": "edge-mtls", "edge-mtls/authenticated-origin-pulls": name } });
       const secretName = `${name}-origin-ca`;
-      const caSecret = new k8s.core.v1.Secret(
+      const caSecret = new Secret(
         secretName,
         { metadata: meta(secretName), type: "Opaque", stringData: { [TRAEFIK_CA_SECRET_KEY]: this.originTrustPem } },
         parent,
       );
       this.tlsOptionRef = { name: `${name}-origin`, namespace };
-      this.tlsOption = new k8s.apiextensions.CustomResource(
+      this.tlsOption = new CustomResource(
         this.tlsOptionRef.name,
         { apiVersion: TRAEFIK_API_VERSION, kind: "TLSOption", metadata: meta(this.tlsOptionRef.name), spec: aopTlsOptionSpec(secretName) },
         // Enforce at the origin only after Cloudflare is configured to present the certificate;

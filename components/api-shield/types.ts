@@ -1,5 +1,5 @@
+import type * as cloudflareInput from "@pulumi/cloudflare/types/input";
 import type * as pulumi from "@pulumi/pulumi";
-import type * as cloudflare from "@pulumi/cloudflare";
 import type { ClientCertificateArgs } from "../internal-ca/types";
 
 /**
@@ -70,7 +70,7 @@ export interface ApiShieldMtlsArgs {
    * the mTLS rules (a zone has one entrypoint ruleset per phase, so they must live in this one).
    * @default none
    */
-  readonly additionalRules?: pulumi.Input<pulumi.Input<cloudflare.types.input.RulesetRule>[]>;
+  readonly additionalRules?: pulumi.Input<pulumi.Input<cloudflareInput.RulesetRule>[]>;
   /** Name of the ruleset. @default `edge-mtls custom rules for <zoneName>` */
   readonly rulesetName?: string;
 }

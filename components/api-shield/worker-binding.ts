@@ -1,5 +1,8 @@
+import { ClientCertificate } from "@pulumi/cloudflare/clientCertificate";
+import { MtlsCertificate } from "@pulumi/cloudflare/mtlsCertificate";
+import type * as cloudflareInput from "@pulumi/cloudflare/types/input";
+import { WorkersScript, WorkersScriptArgs } from "@pulumi/cloudflare/workersScript";
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudflare from "@pulumi/cloudflare";
 import * as tls from "@pulumi/tls";
 import { argChecker, q } from "../common/errors";
 import type { Duration } from "../common/duration";
@@ -54,7 +57,7 @@ export const MTLS_CERTIFICATE_BINDING_TYPE = "mtls_certificate";
 export function mtlsCertificateBinding(
   name: string,
   certificateId: pulumi.Input<string>,
-): pulumi.Output<cloudflare.types.input.WorkersScriptBinding> {
+): pulumi.Output<cloudflareInput.WorkersScriptBinding> {
   const problem = bindingNameProblem(name);
   if (problem) throw new Error(`mtlsCertificateBinding: name (${q(name)}) ${problem}`);
   return pulumi.output(certificateId).apply((id) => ({ type: MTLS_CERTIFICATE_BINDING_TYPE, name, certificateId: id }));
@@ -99,7 +102,7 @@ export interface WorkerClientCertificateArgs {
    * Create the calling Worker too: these WorkersScript arguments, with the mTLS binding appended to
    * `bindings`. @default none — add {@link WorkerClientCertificate.binding} to your own WorkersScript
    */
-  readonly script?: Omit<cloudflare.WorkersScriptArgs, "accountId">;
+  readonly script?: Omit<WorkersScriptArgs, "accountId">;
 }
 
 /**
@@ -120,13 +123,13 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
   /** Id of the uploaded client certificate. */
   readonly certificateId: pulumi.Output<string>;
   /** The binding to add to a WorkersScript's `bindings`. */
-  readonly binding: pulumi.Output<cloudflare.types.input.WorkersScriptBinding>;
+  readonly binding: pulumi.Output<cloudflareInput.WorkersScriptBinding>;
   /** The binding name (`env.<bindingName>`). */
   readonly bindingName: string;
   /** The uploaded chain, leaf first. */
   readonly certificatePem: pulumi.Output<string>;
   /** The Worker script, when `script` was given. */
-  readonly script?: cloudflare.WorkersScript;
+  readonly script?: WorkersScript;
   /** The declared target hostnames. */
   readonly targets: readonly string[];
 
@@ -161,7 +164,7 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
       key = pulumi.output(material.privateKeyPem);
     }
 
-    const upload = new cloudflare.MtlsCertificate(
+    const upload = new MtlsCertificate(
       `${name}-mtls`,
       {
         accountId: args.accountId,
@@ -179,13 +182,13 @@ export class WorkerClientCertificate extends pulumi.ComponentResource {
     if (args.script) {
       const bindingName = args.bindingName;
       const bindings = pulumi.all([pulumi.output(args.script.bindings ?? []), this.binding]).apply(([own, mtls]) => {
-        const list = own as cloudflare.types.input.WorkersScriptBinding[];
+        const list = own as cloudflareInput.WorkersScriptBinding[];
         if (list.some((b) => b.name === bindingName)) {
           argChecker("WorkerClientCertificate", name).fail("script.bindings", `already has a binding named ${q(bindingName)}, the mTLS binding's name`);
         }
         return [...list, mtls];
       });
-      this.script = new cloudflare.WorkersScript(`${name}-script`, { ...args.script, accountId: args.accountId, bindings }, { parent: this });
+      this.script = new WorkersScript(`${name}-script`, { ...args.script, accountId: args.accountId, bindings }, { parent: this });
     }
 
     this.targets = args.targets.map((t) => t.hostname);
@@ -255,7 +258,7 @@ export interface CloudflareManagedClientCertificateArgs {
  * `cloudflareManagedCa({ issuerSki })` to {@link ApiShieldMtls}.
  *
  * Children: `${name}-key` (`tls.PrivateKey`, ECDSA P-256), `${name}-csr` (`tls.CertRequest`),
- * `${name}-cert` (`cloudflare.ClientCertificate`).
+ * `${name}-cert` (`ClientCertificate`).
  */
 export class CloudflareManagedClientCertificate extends pulumi.ComponentResource {
   /** The issued certificate PEM. */
@@ -285,7 +288,7 @@ export class CloudflareManagedClientCertificate extends pulumi.ComponentResource
       },
       { parent: this },
     );
-    const cert = new cloudflare.ClientCertificate(`${name}-cert`, { zoneId: args.zoneId, csr: csr.certRequestPem, validityDays: days }, { parent: this });
+    const cert = new ClientCertificate(`${name}-cert`, { zoneId: args.zoneId, csr: csr.certRequestPem, validityDays: days }, { parent: this });
     this.certificatePem = cert.certificate;
     this.privateKeyPem = pulumi.secret(key.privateKeyPem);
     this.issuerSki = cert.certificate.apply((pem: string | undefined) => {

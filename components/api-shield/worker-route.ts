@@ -11,7 +11,8 @@
  * host (a `TunnelOrigin` route, another `WorkerRoute`, or `declareProxiedZone(zone, by, [host])`
  * for a record you create yourself).
  */
-import * as cloudflare from "@pulumi/cloudflare";
+import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
+import { WorkersRoute } from "@pulumi/cloudflare/workersRoute";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker, q, type ArgChecker } from "../common/errors";
 import { dnsNameProblem, isInZone, isWildcard } from "../common/dns";
@@ -98,13 +99,13 @@ export class WorkerRoute extends pulumi.ComponentResource {
 
     const dns =
       mode === "create"
-        ? new cloudflare.DnsRecord(
+        ? new DnsRecord(
             `${name}-dns`,
             { zoneId: args.zoneId, name: host, type: "AAAA", content: WORKER_ONLY_ORIGIN, proxied: true, ttl: 1, comment: `Worker route ${args.pattern} (edge-mtls WorkerRoute ${name})` },
             { parent: this },
           )
         : undefined;
-    const route = new cloudflare.WorkersRoute(
+    const route = new WorkersRoute(
       `${name}-route`,
       { zoneId: args.zoneId, pattern: args.pattern, script: args.script },
       { parent: this, ...(dns ? { dependsOn: [dns] } : {}) },

@@ -1,4 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker, q } from "../common/errors";
 import { parseDurationMinutes } from "../common/duration";
@@ -30,7 +32,7 @@ import { COMPONENT, checkIssuerContract, environmentFromConfig, validateCertific
 /** What {@link CertManagerIssuer.certificate} returns. */
 export interface ManagedCertificate {
   /** The `Certificate` custom resource. */
-  readonly resource: k8s.apiextensions.CustomResource;
+  readonly resource: CustomResource;
   /** The Certificate's name. */
   readonly name: string;
   /** Its namespace. */
@@ -62,9 +64,9 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
   /** Installed chart version, or undefined when cert-manager was not installed by this component. */
   readonly chartVersion: pulumi.Output<string | undefined>;
   /** The Helm release, when installing. */
-  readonly release?: k8s.helm.v3.Release;
+  readonly release?: Release;
   /** The ClusterIssuer / Issuer custom resource. */
-  readonly issuer: k8s.apiextensions.CustomResource;
+  readonly issuer: CustomResource;
 
   private readonly componentName: string;
   private readonly ref: IssuerReference;
@@ -96,7 +98,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
     if (args.install) {
       const i = args.install === true ? {} : args.install;
       install = { version: i.version ?? CERT_MANAGER_CHART_VERSION, releaseName: i.releaseName ?? "cert-manager", values: i.values };
-      this.release = new k8s.helm.v3.Release(
+      this.release = new Release(
         `${name}-cert-manager`,
         {
           name: install.releaseName,
@@ -120,7 +122,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
         const cloudflareSecretName = issuer.dns01?.cloudflare.secretName ?? `${issuerName}-cloudflare-api-token`;
         if (issuer.dns01) {
           secrets.push(
-            new k8s.core.v1.Secret(
+            new Secret(
               `${name}-cloudflare-token`,
               {
                 metadata: { name: cloudflareSecretName, namespace: secretNamespace },
@@ -144,7 +146,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
           const ca = issuer.authority;
           secretName = issuer.keyPairSecretName ?? `${issuerName}-ca-key-pair`;
           secrets.push(
-            new k8s.core.v1.Secret(
+            new Secret(
               `${name}-ca-key-pair`,
               {
                 metadata: { name: secretName, namespace: secretNamespace },
@@ -169,7 +171,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
         break;
     }
 
-    this.issuer = new k8s.apiextensions.CustomResource(
+    this.issuer = new CustomResource(
       `${name}-issuer`,
       {
         apiVersion: CERT_MANAGER_API_VERSION,
@@ -218,7 +220,7 @@ export class CertManagerIssuer extends pulumi.ComponentResource {
         `was already created in namespace ${q(args.namespace)} with different arguments (${existing.key}); use another name or the same arguments`,
       );
     }
-    const resource = new k8s.apiextensions.CustomResource(
+    const resource = new CustomResource(
       `${this.componentName}-${args.namespace}-${name}`,
       {
         apiVersion: CERT_MANAGER_API_VERSION,

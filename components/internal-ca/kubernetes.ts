@@ -7,7 +7,8 @@
  *   bundle the library owns (InternalCA.trustBundle), never from a cert-manager-written
  *   `ca.crt`, which changes on renewal and never holds the old and new CA together.
  */
-import * as k8s from "@pulumi/kubernetes";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import * as pulumi from "@pulumi/pulumi";
 import type { IssuedCertificate } from "./issued-certificate";
 import { checkKubernetesTarget } from "./validate";
@@ -28,9 +29,9 @@ const MANAGED_BY = { "app.kubernetes.io/managed-by": "edge-mtls" };
  * Writes an issued certificate as a `kubernetes.io/tls` Secret: `tls.crt` (leaf and
  * intermediates), `tls.key` (secret), `ca.crt` (the CA trust bundle).
  */
-export function tlsSecret(name: string, cert: IssuedCertificate, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+export function tlsSecret(name: string, cert: IssuedCertificate, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): Secret {
   checkKubernetesTarget("tlsSecret", name, target);
-  return new k8s.core.v1.Secret(
+  return new Secret(
     name,
     {
       metadata: { name: target.name ?? name, namespace: target.namespace, labels: { ...MANAGED_BY, ...target.labels } },
@@ -46,9 +47,9 @@ export function tlsSecret(name: string, cert: IssuedCertificate, target: Kuberne
 }
 
 /** Writes a CA bundle (`ca.crt` only) as an Opaque Secret. */
-export function caBundleSecret(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+export function caBundleSecret(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): Secret {
   checkKubernetesTarget("caBundleSecret", name, target);
-  return new k8s.core.v1.Secret(
+  return new Secret(
     name,
     {
       metadata: { name: target.name ?? name, namespace: target.namespace, labels: { ...MANAGED_BY, ...target.labels } },
@@ -60,9 +61,9 @@ export function caBundleSecret(name: string, bundlePem: pulumi.Input<string>, ta
 }
 
 /** Writes a CA bundle (`ca.crt` only) as a ConfigMap (public data; for workloads that mount trust). */
-export function caBundleConfigMap(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): k8s.core.v1.ConfigMap {
+export function caBundleConfigMap(name: string, bundlePem: pulumi.Input<string>, target: KubernetesTarget, opts?: pulumi.CustomResourceOptions): ConfigMap {
   checkKubernetesTarget("caBundleConfigMap", name, target);
-  return new k8s.core.v1.ConfigMap(
+  return new ConfigMap(
     name,
     {
       metadata: { name: target.name ?? name, namespace: target.namespace, labels: { ...MANAGED_BY, ...target.labels } },

@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
 import type { Topology } from "../common/topology";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../common/errors";
@@ -160,13 +161,13 @@ export class MtlsService extends pulumi.ComponentResource {
   /** Name of the Secret holding the server certificate. */
   readonly tlsSecretName: string;
   /** The custom resources (for dependencies and inspection). */
-  readonly tlsOption: k8s.apiextensions.CustomResource;
+  readonly tlsOption: CustomResource;
   /** The IngressRoute. */
-  readonly ingressRoute: k8s.apiextensions.CustomResource;
+  readonly ingressRoute: CustomResource;
   /** The Middlewares of the route (identity headers). */
-  readonly middlewares: readonly k8s.apiextensions.CustomResource[];
+  readonly middlewares: readonly CustomResource[];
   /** The ServersTransport, when the backend is reached over mTLS. */
-  readonly serversTransport?: k8s.apiextensions.CustomResource;
+  readonly serversTransport?: CustomResource;
 
   private readonly entrypointPort: number;
 
@@ -254,7 +255,7 @@ export class MtlsService extends pulumi.ComponentResource {
     this.callerNames = Object.keys(clients);
     this.clientCaBundle = pulumi.all(callerCaPems).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
 
-    const clientCaSecret = new k8s.core.v1.Secret(
+    const clientCaSecret = new Secret(
       `${name}-client-ca`,
       { metadata: meta(`${name}-client-ca`), type: "Opaque", stringData: { [TRAEFIK_CA_SECRET_KEY]: this.clientCaBundle } },
       parent,
@@ -264,7 +265,7 @@ export class MtlsService extends pulumi.ComponentResource {
     this.tlsSecretName = `${name}-tls`;
     let serverCertDep: pulumi.Resource;
     if (certManager) {
-      serverCertDep = new k8s.apiextensions.CustomResource(
+      serverCertDep = new CustomResource(
         `${name}-server`,
         {
           apiVersion: "cert-manager.io/v1",
@@ -285,7 +286,7 @@ export class MtlsService extends pulumi.ComponentResource {
       );
     } else {
       const server = ca.issueServerCertificate(`${name}-server`, { dnsNames: settings.hostnames });
-      serverCertDep = new k8s.core.v1.Secret(
+      serverCertDep = new Secret(
         this.tlsSecretName,
         {
           metadata: meta(this.tlsSecretName),
@@ -296,7 +297,7 @@ export class MtlsService extends pulumi.ComponentResource {
       );
     }
 
-    this.tlsOption = new k8s.apiextensions.CustomResource(
+    this.tlsOption = new CustomResource(
       this.tlsOptionRef.name,
       { apiVersion: TRAEFIK_API_VERSION, kind: "TLSOption", metadata: meta(this.tlsOptionRef.name), spec: buildTlsOptionSpec(settings.policy, [`${name}-client-ca`]) },
       { parent: this, dependsOn: [clientCaSecret] },
@@ -305,8 +306,8 @@ export class MtlsService extends pulumi.ComponentResource {
     const stripName = `${name}-strip-identity`;
     const passName = `${name}-client-cert`;
     this.middlewares = [
-      new k8s.apiextensions.CustomResource(stripName, { apiVersion: TRAEFIK_API_VERSION, kind: "Middleware", metadata: meta(stripName), spec: buildStripIdentityHeadersSpec() }, parent),
-      new k8s.apiextensions.CustomResource(
+      new CustomResource(stripName, { apiVersion: TRAEFIK_API_VERSION, kind: "Middleware", metadata: meta(stripName), spec: buildStripIdentityHeadersSpec() }, parent),
+      new CustomResource(
         passName,
         { apiVersion: TRAEFIK_API_VERSION, kind: "Middleware", metadata: meta(passName), spec: buildPassTlsClientCertSpec({ pem: args.forwardClientCertPem ?? true }) },
         parent,
@@ -318,17 +319,17 @@ export class MtlsService extends pulumi.ComponentResource {
     if (args.upstream && settings.upstreamServerName) {
       const up = args.upstream;
       const upCert = ca.issueClientCertificate(`${name}-upstream`, { identity: up.clientIdentity ?? `traefik-${name}` });
-      const clientSecret = new k8s.core.v1.Secret(
+      const clientSecret = new Secret(
         `${name}-upstream-client`,
         { metadata: meta(`${name}-upstream-client`), type: "kubernetes.io/tls", stringData: { "tls.crt": upCert.chainPem, "tls.key": pulumi.secret(upCert.privateKeyPem) } },
         parent,
       );
-      const rootSecret = new k8s.core.v1.Secret(
+      const rootSecret = new Secret(
         `${name}-upstream-ca`,
         { metadata: meta(`${name}-upstream-ca`), type: "Opaque", stringData: { [TRAEFIK_CA_SECRET_KEY]: up.trustedCaPem ?? ca.trustBundle } },
         parent,
       );
-      this.serversTransport = new k8s.apiextensions.CustomResource(
+      this.serversTransport = new CustomResource(
         `${name}-upstream`,
         {
           apiVersion: TRAEFIK_API_VERSION,
@@ -346,7 +347,7 @@ export class MtlsService extends pulumi.ComponentResource {
       upstreamRef = { serversTransport: `${name}-upstream` };
     }
 
-    this.ingressRoute = new k8s.apiextensions.CustomResource(
+    this.ingressRoute = new CustomResource(
       name,
       {
         apiVersion: TRAEFIK_API_VERSION,

@@ -1,4 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { argChecker } from "../common/errors";
@@ -191,7 +193,7 @@ export class TraefikInstall extends pulumi.ComponentResource {
   /** Host → TLSOption claims of routes on this install. */
   readonly tlsOptionRegistry = new TlsOptionRegistry();
   /** The Helm release. */
-  readonly release: k8s.helm.v3.Release;
+  readonly release: Release;
   /** The mTLS entrypoint's default TLS option (applies to its routers without their own `tls`). */
   readonly meshDefaultTlsOption: EntrypointDefaultTlsOption;
   /** Identities the default TLS option trusts (empty: it refuses every caller). */
@@ -199,7 +201,7 @@ export class TraefikInstall extends pulumi.ComponentResource {
   /** PEM bundle the default TLS option trusts. */
   readonly meshClientCaBundle: pulumi.Output<string>;
   /** The default TLSOption custom resource. */
-  readonly meshTlsOption: k8s.apiextensions.CustomResource;
+  readonly meshTlsOption: CustomResource;
   /** Helm release status. */
   readonly status: pulumi.Output<string>;
   /** The chart's main Service (Helm `traefik.fullname`: the release name when it contains "traefik", else `<release>-traefik`). */
@@ -235,7 +237,7 @@ export class TraefikInstall extends pulumi.ComponentResource {
     this.mtlsEntrypoint = ep;
     this.entrypoints = ["web", "websecure", ep.name];
     this.serviceName = releaseName.includes("traefik") ? releaseName : `${releaseName}-traefik`;
-    this.release = new k8s.helm.v3.Release(
+    this.release = new Release(
       name,
       {
         name: args.releaseName ?? name,
@@ -275,12 +277,12 @@ export class TraefikInstall extends pulumi.ComponentResource {
     }
     this.meshClientCaBundle = pulumi.all(trusted).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
     const labels = { "app.kubernetes.io/managed-by": "edge-mtls", "edge-mtls/traefik-install": name };
-    const caSecret = new k8s.core.v1.Secret(
+    const caSecret = new Secret(
       `${name}-${ep.name}-client-ca`,
       { metadata: { name: defaultOption.caSecretName, namespace, labels }, type: "Opaque", stringData: { [TRAEFIK_CA_SECRET_KEY]: this.meshClientCaBundle } },
       { parent: this, dependsOn: [this.release] },
     );
-    this.meshTlsOption = new k8s.apiextensions.CustomResource(
+    this.meshTlsOption = new CustomResource(
       `${name}-${ep.name}-mtls`,
       {
         apiVersion: TRAEFIK_API_VERSION,

@@ -8,9 +8,18 @@
  * two config resources would overwrite each other on every `pulumi up`). Several applications'
  * routes are combined with `mergeRoutes` and passed together.
  */
-import * as cloudflare from "@pulumi/cloudflare";
+import { DnsRecord } from "@pulumi/cloudflare/dnsRecord";
+import { Ruleset } from "@pulumi/cloudflare/ruleset";
+import { ZeroTrustTunnelCloudflared } from "@pulumi/cloudflare/zeroTrustTunnelCloudflared";
+import { ZeroTrustTunnelCloudflaredConfig } from "@pulumi/cloudflare/zeroTrustTunnelCloudflaredConfig";
+import { ZoneSetting } from "@pulumi/cloudflare/zoneSetting";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";
+import { Deployment } from "@pulumi/kubernetes/apps/v1/deployment";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
+import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { Secret } from "@pulumi/kubernetes/core/v1/secret";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1/podDisruptionBudget";
 import type { Topology } from "../common/topology";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
@@ -85,7 +94,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       { ...parent, additionalSecretOutputs: ["base64", "hex"] },
     );
     const tunnelSecret = pulumi.secret(secret.base64);
-    const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
+    const tunnel = new ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       { accountId: args.accountId, name: args.tunnelName ?? name, configSrc: "cloudflare", tunnelSecret },
       parent,
@@ -101,7 +110,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
     if (cert !== undefined && v.originCertificateNamespace !== undefined) {
       originTlsSecret = { namespace: v.originCertificateNamespace, name: cert.secretName ?? `${name}-origin-tls` };
       if (cert.kind === "cert-manager") {
-        const certificate = new k8s.apiextensions.CustomResource(
+        const certificate = new CustomResource(
           `${name}-origin-certificate`,
           {
             apiVersion: "cert-manager.io/v1",
@@ -125,7 +134,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
         // Trust the CA's bundle, not just its current root, so a CA rotation does not break the origin hop.
         const trust = issued.trustBundle ?? issued.caPem;
         certificateStatus = issued.certPem.apply(() => ({ status: "issued" as const, reason: "IssuedByInternalCA", message: "issued by the internal CA; rotated by pulumi up", servingValidCertificate: true }));
-        new k8s.core.v1.Secret(
+        new Secret(
           `${name}-origin-tls`,
           {
             metadata: { name: originTlsSecret.name, namespace: originTlsSecret.namespace },
@@ -142,7 +151,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       }
     }
 
-    new cloudflare.ZeroTrustTunnelCloudflaredConfig(
+    new ZeroTrustTunnelCloudflaredConfig(
       `${name}-config`,
       {
         accountId: args.accountId,
@@ -159,7 +168,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
     );
 
     for (const hostname of v.hostnames) {
-      new cloudflare.DnsRecord(
+      new DnsRecord(
         `${name}-cname-${hostname}`,
         {
           zoneId: args.zone.id,
@@ -175,7 +184,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
     }
 
     if ((args.setSslModeStrict ?? false) && scope === "zone") {
-      new cloudflare.ZoneSetting(`${name}-ssl-mode`, { zoneId: args.zone.id, settingId: "ssl", value: "strict" }, parent);
+      new ZoneSetting(`${name}-ssl-mode`, { zoneId: args.zone.id, settingId: "ssl", value: "strict" }, parent);
       // Logged once this component is registered (its URN is known in previews too), so components
       // constructed after this one are listed as well.
       this.urn.apply(() => {
@@ -186,7 +195,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
         claimConfigPhase(id);
         return id;
       });
-      new cloudflare.Ruleset(
+      new Ruleset(
         `${name}-ssl-strict`,
         {
           zoneId,
@@ -213,7 +222,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
     const namespaceName =
       args.namespace !== undefined
         ? pulumi.output(args.namespace)
-        : new k8s.core.v1.Namespace(
+        : new Namespace(
             `${name}-namespace`,
             {
               metadata: {
@@ -231,7 +240,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
     const token = pulumi.secret(
       pulumi.all([args.accountId, tunnel.id, tunnelSecret]).apply(([a, t, s]) => encodeTunnelToken(a, t, s)),
     );
-    const tokenSecret = new k8s.core.v1.Secret(
+    const tokenSecret = new Secret(
       `${name}-tunnel-token`,
       { metadata: { namespace: namespaceName, labels: cloudflaredLabels(name) }, type: "Opaque", stringData: { [TOKEN_SECRET_KEY]: token } },
       parent,
@@ -239,7 +248,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
 
     const caConfigMap =
       caPem !== undefined
-        ? new k8s.core.v1.ConfigMap(
+        ? new ConfigMap(
             `${name}-origin-ca`,
             { metadata: { namespace: namespaceName, labels: cloudflaredLabels(name) }, data: { [ORIGIN_CA_KEY]: caPem } },
             parent,
@@ -247,7 +256,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
         : undefined;
 
     const labels = cloudflaredLabels(name);
-    new k8s.apps.v1.Deployment(
+    new Deployment(
       `${name}-cloudflared`,
       {
         metadata: { namespace: namespaceName, labels },
@@ -274,7 +283,7 @@ export class TunnelOrigin extends pulumi.ComponentResource {
       },
       parent,
     );
-    new k8s.policy.v1.PodDisruptionBudget(
+    new PodDisruptionBudget(
       `${name}-cloudflared`,
       { metadata: { namespace: namespaceName, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
       parent,

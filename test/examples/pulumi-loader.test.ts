@@ -85,6 +85,12 @@ function host(dir: string, stack: string): Promise<HostResult> {
   delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
   if (options?.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
   env.EDGE_MTLS_RSA_KEYS = rsaKeys;
+  // No TS_NODE_* setting of the caller's (TS_NODE_TRANSPILE_ONLY would skip the check). The SDK's
+  // ts-node keeps a disk cache of its output (on by default), and a hit skips the type-check; its
+  // default directory is shared by every run on the machine (tmpdir/ts-node-<hash>). This run's own
+  // directory keeps each run's check real and leaves nothing behind.
+  for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
+  env.TS_NODE_CACHE_DIRECTORY = path.join(work, "ts-node-cache");
   const engine = path.join(library, "dist/engine/index.js");
   return new Promise((resolve) => {
     execFile(process.execPath, [HOST, engine, String(project.name), stack, typeof project.main === "string" ? project.main : ".", result], { cwd: dir, env, timeout: 240_000 }, (err, _stdout, stderr) => {

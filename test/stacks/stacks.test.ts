@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { renderPlan, runStack, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
 import { x509 } from "../../components/common";
-import { pooledProviders } from "../support/key-pool";
+import { pooledProviders, repeatRunProviders } from "../support/key-pool";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STACKS = ["dev", "staging", "prod"] as const;
@@ -89,7 +89,7 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 
   it("produces a byte-identical plan on a second run", async () => {
-    const again = await runStack(ROOT, stack, { providers: pooledProviders() });
+    const again = await runStack(ROOT, stack, { providers: repeatRunProviders() });
     const a = renderPlan(plan(stack));
     const b = renderPlan(again);
     expect([...b.keys()]).toEqual([...a.keys()]);

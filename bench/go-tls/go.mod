@@ -1,0 +1,3 @@
+module edge-mtls/bench/go-tls
+
+go 1.19
