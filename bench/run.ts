@@ -25,6 +25,7 @@ import { promisify } from "node:util";
 import { PROFILES, SERVERS, SERVER_LABEL, goVersion, handshakes, nginxInstructionsPerHandshake, mint, tmpDir, type HandshakeResult, type HandshakeServer, type MintedChain } from "./handshake";
 import { summarise } from "./profile";
 import { RUN_STACK_TRACE_LIMIT } from "../engine/run";
+import { ASYNC_CONTEXT_FRAME_FLAG, wantsAsyncContextFrame } from "../engine/async-context";
 import { FLEET_CALLERS, type FleetCallers } from "./fleet";
 import { processCpu } from "../test/support/proc-stat";
 
@@ -137,10 +138,17 @@ interface PlanRun {
   readonly nodeFlags?: string[];
 }
 
+/**
+ * Node flags of every plan child, engine and floor alike: AsyncContextFrame-backed
+ * AsyncLocalStorage where Node does not default to it (22, 23), as the `edge-mtls` command and
+ * `npm run plan` run the engine (engine/async-context.ts).
+ */
+const PLAN_NODE_FLAGS = wantsAsyncContextFrame(process.version, [], undefined) ? [ASYNC_CONTEXT_FRAME_FLAG] : [];
+
 async function plan(mode: PlanMode, n: number, run: PlanRun): Promise<PlanSample> {
   const t0 = performance.now();
   const args = mode === "engine" ? [mode, String(n), "--callers", run.callers] : [mode, String(n), "--shape", run.shape];
-  const line = await child("plan-child.ts", args, run.sourceMaps ? { BENCH_SOURCE_MAPS: "1" } : {}, run.nodeFlags ?? []);
+  const line = await child("plan-child.ts", args, run.sourceMaps ? { BENCH_SOURCE_MAPS: "1" } : {}, [...PLAN_NODE_FLAGS, ...(run.nodeFlags ?? [])]);
   const s = JSON.parse(line) as PlanSample;
   s.wallMs = performance.now() - t0;
   return s;
@@ -461,7 +469,7 @@ async function main(): Promise<void> {
     "- **Floor** (what the targets use): the same resources — types, names, parents and inputs, recorded from the engine's own run at N = 2 and replayed per service — registered with the raw SDK under `pulumi.runtime.setMocks`, every custom resource through its provider SDK's own class (`tls.PrivateKey`, `k8s.core.v1.Secret`, `k8s.apiextensions.CustomResource`, …): what a program registering the same resource types with the raw SDK runs, output properties included. No component code, no crypto, no rendering.",
     "- **Generic floor** (a second reference, not the target's): the same, but every custom resource as one generic `class Raw extends pulumi.CustomResource` with only the recorded inputs — no provider class, no declared output properties, so less SDK work per resource than the real types cost. Left out at N = 1,000 for time.",
     "",
-    `Both sides run under the stack-trace settings the engine applies during a run: \`Error.stackTraceLimit\` ${RUN_STACK_TRACE_LIMIT} and V8's plain stack formatting (\`RunOptions.sourceMappedStackTraces: false\`; the floor calls the engine's \`applyRunStackTraceSettings\`). Each measurement is a fresh \`node --import tsx\` process; wall includes start-up (loading tsx, the SDKs and the components: a few seconds, the same order for both sides); CPU (all threads, including WebCrypto's) and peak RSS come from \`process.resourceUsage()\` of that process. "work s" is the time after start-up: the program (and for the engine the render). Medians of ${rows.map((r) => `${r.reps} (N = ${r.n})`).join(", ")} runs, the order rotating per repetition.`,
+    `Both sides run under the stack-trace settings the engine applies during a run: \`Error.stackTraceLimit\` ${RUN_STACK_TRACE_LIMIT} and V8's plain stack formatting (\`RunOptions.sourceMappedStackTraces: false\`; the floor calls the engine's \`applyRunStackTraceSettings\`). Each measurement is a fresh \`node${PLAN_NODE_FLAGS.map((f) => ` ${f}`).join("")} --import tsx\` process${PLAN_NODE_FLAGS.length ? ` (${ASYNC_CONTEXT_FRAME_FLAG} for both sides: AsyncLocalStorage without async_hooks, Node 24's default, as the \`edge-mtls\` command and \`npm run plan\` run the engine on Node 22; the engine isolates runs with the SDK's AsyncLocalStorage; the floor enters no store, so the async_hooks the flag replaces never ran there)` : ""}; wall includes start-up (loading tsx, the SDKs and the components: a few seconds, the same order for both sides); CPU (all threads, including WebCrypto's) and peak RSS come from \`process.resourceUsage()\` of that process. "work s" is the time after start-up: the program (and for the engine the render). Medians of ${rows.map((r) => `${r.reps} (N = ${r.n})`).join(", ")} runs, the order rotating per repetition.`,
     "",
     "| N | resources | engine wall s | floor wall s | **wall ratio** | CPU ratio | engine work s | floor work s | work ratio | engine peak RSS MB | floor peak RSS MB | RSS ratio | render s | render ms / resource | generic floor wall s | engine / generic floor (wall) |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

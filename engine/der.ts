@@ -81,3 +81,70 @@ export function certificateDer(pem: string): Uint8Array | undefined {
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
   return m ? Buffer.from((m[1] ?? "").replace(/\s+/g, ""), "base64") : undefined;
 }
+
+// ---------------------------------------------------------------- writing
+
+/** DER length octets (X.690 §8.1.3, definite form, minimal). */
+function lengthOctets(n: number): number[] {
+  if (n < 0x80) return [n];
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+/** One DER tag-length-value: `tag` (one octet) around the concatenated contents. */
+export function derTlv(tag: number, ...contents: readonly Uint8Array[]): Buffer {
+  let len = 0;
+  for (const c of contents) len += c.length;
+  return Buffer.concat([Buffer.from([tag, ...lengthOctets(len)]), ...contents]);
+}
+
+/** A SEQUENCE of already encoded elements. */
+export function derSequence(...elements: readonly Uint8Array[]): Buffer {
+  return derTlv(SEQUENCE, ...elements);
+}
+
+/** A BIT STRING of whole octets (no unused bits), as signatures are written. */
+export function derBitString(octets: Uint8Array): Buffer {
+  return derTlv(0x03, Buffer.from([0]), octets);
+}
+
+/** An OCTET STRING. */
+export function derOctetString(octets: Uint8Array): Buffer {
+  return derTlv(OCTET_STRING, octets);
+}
+
+/**
+ * An X.509 Extension (RFC 5280 §4.1): `SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
+ * extnValue OCTET STRING }`; `critical` is written only when true (DER omits a default).
+ * `oid` is the encoded OBJECT IDENTIFIER (tag and length included), `value` the extnValue's contents.
+ */
+export function derExtension(oid: Uint8Array, critical: boolean, value: Uint8Array): Buffer {
+  return critical ? derSequence(oid, Buffer.from([BOOLEAN, 1, 0xff]), derOctetString(value)) : derSequence(oid, derOctetString(value));
+}
+
+/**
+ * The subjectPublicKey bits of a DER SubjectPublicKeyInfo (RFC 5280 §4.1:
+ * `SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`), without the
+ * unused-bits octet: what a subject key identifier hashes (§4.2.1.2, method 1).
+ */
+export function spkiPublicKeyBits(spki: Uint8Array): Uint8Array {
+  const outer = tlv(spki, 0, spki.length);
+  const algorithm = outer?.tag === SEQUENCE ? tlv(spki, outer.start, outer.end) : undefined;
+  const bits = outer && algorithm?.tag === SEQUENCE ? tlv(spki, algorithm.end, outer.end) : undefined;
+  if (!outer || bits?.tag !== 0x03 || bits.end !== outer.end || bits.start === bits.end) throw new Error("der: not a SubjectPublicKeyInfo");
+  return spki.subarray(bits.start + 1, bits.end);
+}
+
+/**
+ * The modulus and public exponent of a PKCS #1 RSAPublicKey (RFC 8017 §A.1.1:
+ * `SEQUENCE { modulus INTEGER, publicExponent INTEGER }`, the subjectPublicKey of an RSA key),
+ * as their INTEGER contents octets: minimal two's complement, which is also SSH's mpint (RFC 4251 §5).
+ */
+export function rsaPublicKeyIntegers(rsaPublicKey: Uint8Array): { n: Uint8Array; e: Uint8Array } {
+  const seq = tlv(rsaPublicKey, 0, rsaPublicKey.length);
+  const n = seq?.tag === 0x30 ? tlv(rsaPublicKey, seq.start, seq.end) : undefined;
+  const e = seq && n?.tag === 0x02 ? tlv(rsaPublicKey, n.end, seq.end) : undefined;
+  if (!seq || !n || e?.tag !== 0x02 || e.end !== seq.end) throw new Error("der: not an RSAPublicKey");
+  return { n: rsaPublicKey.subarray(n.start, n.end), e: rsaPublicKey.subarray(e.start, e.end) };
+}

@@ -72,9 +72,13 @@ type PrepareStackTrace = ErrorConstructor["prepareStackTrace"];
 /**
  * V8's own stack formatting (Node's `defaultPrepareStackTrace`): the error's `toString()`,
  * then one `    at <call site>` line per frame. Installed as `Error.prepareStackTrace` it takes
- * precedence over Node's source-mapped formatting.
+ * precedence over Node's source-mapped formatting. The SDK reads a stack for every output
+ * promise, so this is one of a plan's hottest functions (on both sides of the benchmark): a
+ * function declaration, so that CPU profiles name it (tsx compiles with esbuild's `keepNames`,
+ * which wraps an arrow function in `__name(…)`, and V8 then infers no name for it: it showed
+ * as `(anonymous) engine/run.ts:2`).
  */
-export const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]): string => {
+export function plainStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
   let head: string;
   try {
     head = Error.prototype.toString.call(error);
@@ -86,7 +90,7 @@ export const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]): string
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
   for (const frame of frames) out += `\n    at ${frame.toString()}`;
   return out;
-};
+}
 
 /**
  * Applies a run's stack-trace settings (`stackTraceLimit`, `sourceMappedStackTraces`) and

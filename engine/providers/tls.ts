@@ -1,17 +1,19 @@
 /**
  * The `tls` provider (pulumi-tls, bridged from hashicorp/terraform-provider-tls) computed
- * with real cryptography: Node's `crypto` for keys and signatures, `@peculiar/x509` and its
- * ASN.1 structures (`@peculiar/asn1-x509`, `@peculiar/asn1-csr`) for certificates and CSRs,
- * encoded exactly as @peculiar/x509's generators encode them. Faithful to the provider's documented behaviour; the mapping is in
+ * with real cryptography: Node's `crypto` for keys and signatures; certificates and CSRs
+ * written as DER directly (engine/der.ts), byte for byte as @peculiar/x509's generators write
+ * them through @peculiar/asn1-x509 and @peculiar/asn1-csr (test/engine/tls-encoding.test.ts),
+ * with `@peculiar/x509` and its ASN.1 layer for what is not on the hot path (names with quoting or
+ * non-ASCII values, parsing certificates and requests the run did not make). Faithful to the provider's documented behaviour; the mapping is in
  * docs/offline-engine.md ("tls semantics") and each rule cites its source there.
  */
 import * as crypto from "node:crypto";
 import { promisify } from "node:util";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn1X509 from "@peculiar/asn1-x509";
-import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { x509 } from "../../components/common/x509";
 import { certificateIpText } from "../../components/common/ip";
+import { derBitString, derExtension, derOctetString, derSequence, derTlv, rsaPublicKeyIntegers, spkiPublicKeyBits } from "../der";
 type WebCrypto = typeof crypto.webcrypto;
 type SignParams = Parameters<WebCrypto["subtle"]["importKey"]>[2];
 type SigningAlgorithm = Parameters<WebCrypto["subtle"]["sign"]>[0];
@@ -114,27 +116,35 @@ function describeKey(key: crypto.KeyObject): KeyInfo {
   }
 }
 
-/** A public key as certificates and requests carry it. */
+/**
+ * A public key as certificates and requests carry it: its SubjectPublicKeyInfo DER (written
+ * into them as is) and the subjectPublicKey bits a subject key identifier hashes.
+ */
 interface PublicKeyInfo {
-  readonly der: ArrayBuffer;
-  readonly asn: asn1X509.SubjectPublicKeyInfo;
+  readonly der: Buffer;
+  readonly bits: Uint8Array;
 }
 
 /** What a certificate takes from a certificate request (Go's CreateCertificate copies the same). */
 interface RequestInfo {
-  readonly subject: asn1X509.Name;
+  /** The subject Name, DER. */
+  readonly subject: Buffer;
   readonly subjectEmpty: boolean;
   readonly publicKey: PublicKeyInfo;
-  /** The request's subjectAltName extension, as the request carries it (not critical). */
-  readonly san: asn1X509.Extension | undefined;
+  /** The contents of the request's subjectAltName extnValue (GeneralNames DER), if it has one. */
+  readonly san: Uint8Array | undefined;
 }
 
 /** What a certificate gives the certificates it signs, and the public key its CA key must match. */
 interface IssuerInfo {
-  readonly name: asn1X509.Name;
-  /** Go's CreateCertificate copies the parent's SubjectKeyId into AuthorityKeyId. */
-  readonly authorityKeyId: asn1X509.Extension | undefined;
-  readonly publicKeyDer: ArrayBuffer;
+  /** The issuer's subject Name, DER: the issuer field of what it signs. */
+  readonly name: Buffer;
+  /**
+   * The issuer's subject key identifier (hex), if it has one: Go's CreateCertificate copies the
+   * parent's SubjectKeyId into AuthorityKeyId.
+   */
+  readonly keyId: string | undefined;
+  readonly publicKeyDer: Uint8Array;
 }
 
 /** The IssuerInfo of a certificate this run did not make. */
@@ -142,32 +152,34 @@ function parseIssuer(pem: string): IssuerInfo {
   const ca = new x509.X509Certificate(pem);
   const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
   return {
-    name: asnName(ca.subjectName),
-    authorityKeyId: caSki ? authorityKeyId(caSki) : undefined,
-    publicKeyDer: ca.publicKey.rawData,
+    name: nameDer(ca.subjectName),
+    keyId: caSki?.keyId,
+    publicKeyDer: new Uint8Array(ca.publicKey.rawData),
   };
 }
 
-function authorityKeyId(subjectKeyId: x509.SubjectKeyIdentifierExtension): asn1X509.Extension {
-  return asnExtension(new x509.AuthorityKeyIdentifierExtension(subjectKeyId.keyId, false));
+/** A distinguished name's DER, as certificates and requests embed it. */
+function nameDer(name: x509.Name): Buffer {
+  return Buffer.from(name.toArrayBuffer());
 }
 
-/** A distinguished name as the ASN.1 structure certificates and requests embed. */
-function asnName(name: x509.Name): asn1X509.Name {
-  return AsnConvert.parse(name.toArrayBuffer(), asn1X509.Name);
+function publicKeyInfo(der: Buffer): PublicKeyInfo {
+  return { der, bits: spkiPublicKeyBits(der) };
 }
 
-function publicKeyInfo(der: ArrayBuffer): PublicKeyInfo {
-  return { der, asn: AsnConvert.parse(der, asn1X509.SubjectPublicKeyInfo) };
+/** Encoded OBJECT IDENTIFIERs of the extensions the provider writes itself. */
+const OID_SUBJECT_KEY_ID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
+const OID_AUTHORITY_KEY_ID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x23]);
+const OID_SUBJECT_ALT_NAME = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x11]);
+
+/** SubjectKeyIdentifier (RFC 5280 §4.2.1.2), not critical: `KeyIdentifier ::= OCTET STRING`. */
+function subjectKeyIdExtension(keyId: string): Buffer {
+  return derExtension(OID_SUBJECT_KEY_ID, false, derOctetString(Buffer.from(keyId, "hex")));
 }
 
-function arrayBuffer(b: Buffer): ArrayBuffer {
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-}
-
-/** An x509 extension object as the ASN.1 structure a certificate or request embeds (X509CertificateGenerator does the same). */
-function asnExtension(ext: x509.Extension): asn1X509.Extension {
-  return AsnConvert.parse(ext.rawData, asn1X509.Extension);
+/** AuthorityKeyIdentifier (RFC 5280 §4.2.1.1) with only `[0] keyIdentifier`, not critical. */
+function authorityKeyIdExtension(keyId: string): Buffer {
+  return derExtension(OID_AUTHORITY_KEY_ID, false, derSequence(derTlv(0x80, Buffer.from(keyId, "hex"))));
 }
 
 /**
@@ -182,10 +194,12 @@ function asnExtension(ext: x509.Extension): asn1X509.Extension {
 class TlsRunCache {
   private readonly keys = new Map<string, KeyInfo>();
   private readonly publicKeys = new Map<KeyInfo, PublicKeyInfo>();
-  private readonly algorithms = new Map<KeyInfo, asn1X509.AlgorithmIdentifier>();
+  private readonly algorithms = new Map<KeyInfo, Buffer>();
   private readonly certs = new Map<string, IssuerInfo>();
+  private readonly authorityKeyIds = new Map<IssuerInfo, Buffer>();
   private readonly ownRequests = new Map<string, RequestInfo>();
-  private readonly usages = new Map<string, asn1X509.Extension[]>();
+  private readonly usages = new Map<string, Buffer[]>();
+  private readonly validities = new Map<string, Buffer>();
   private readonly caMatches = new Map<string, boolean>();
 
   key(pem: string): KeyInfo {
@@ -198,25 +212,25 @@ class TlsRunCache {
   }
 
   /** Records a key this run generated under each PEM encoding it outputs, with its public key. */
-  rememberKey(info: KeyInfo, pems: readonly string[], spkiDer: Buffer): void {
+  rememberKey(info: KeyInfo, pems: readonly string[], publicKey: PublicKeyInfo): void {
     for (const pem of pems) this.keys.set(pem, info);
-    this.publicKeys.set(info, publicKeyInfo(arrayBuffer(spkiDer)));
+    this.publicKeys.set(info, publicKey);
   }
 
   publicKey(info: KeyInfo): PublicKeyInfo {
     let pub = this.publicKeys.get(info);
     if (!pub) {
-      pub = publicKeyInfo(arrayBuffer(crypto.createPublicKey(info.key).export({ type: "spki", format: "der" })));
+      pub = publicKeyInfo(crypto.createPublicKey(info.key).export({ type: "spki", format: "der" }));
       this.publicKeys.set(info, pub);
     }
     return pub;
   }
 
-  /** The AlgorithmIdentifier of this key's signatures. */
-  signatureAlgorithm(info: KeyInfo): asn1X509.AlgorithmIdentifier {
+  /** The AlgorithmIdentifier of this key's signatures, DER. */
+  signatureAlgorithm(info: KeyInfo): Buffer {
     let alg = this.algorithms.get(info);
     if (!alg) {
-      alg = signatureAlgorithm(info);
+      alg = Buffer.from(AsnConvert.serialize(signatureAlgorithm(info)));
       this.algorithms.set(info, alg);
     }
     return alg;
@@ -236,6 +250,28 @@ class TlsRunCache {
     this.certs.set(pem, cert);
   }
 
+  /** The AuthorityKeyIdentifier extension of what `issuer` signs (DER; built once per issuer), if it has a key identifier. */
+  authorityKeyId(issuer: IssuerInfo): Buffer | undefined {
+    if (issuer.keyId === undefined) return undefined;
+    let ext = this.authorityKeyIds.get(issuer);
+    if (!ext) {
+      ext = authorityKeyIdExtension(issuer.keyId);
+      this.authorityKeyIds.set(issuer, ext);
+    }
+    return ext;
+  }
+
+  /** A certificate's Validity, DER (built once per distinct pair of times). */
+  validity(notBefore: Date, notAfter: Date): Buffer {
+    const id = `${notBefore.getTime()},${notAfter.getTime()}`;
+    let der = this.validities.get(id);
+    if (!der) {
+      der = Buffer.from(AsnConvert.serialize(new asn1X509.Validity({ notBefore: asn1Time(notBefore), notAfter: asn1Time(notAfter) })));
+      this.validities.set(id, der);
+    }
+    return der;
+  }
+
   /** A certificate request: one this run made (its content is known), else parsed and its signature verified. */
   async request(pem: string): Promise<RequestInfo> {
     const own = this.ownRequests.get(pem);
@@ -246,10 +282,10 @@ class TlsRunCache {
     // Go copies the request's DNS names, IP addresses and URIs into the template and re-encodes them.
     const san = sanRaw ? new x509.SubjectAlternativeNameExtension(new x509.SubjectAlternativeNameExtension(sanRaw.rawData).names.toJSON(), false) : undefined;
     return {
-      subject: asnName(csr.subjectName),
+      subject: nameDer(csr.subjectName),
       subjectEmpty: csr.subjectName.toString() === "",
-      publicKey: publicKeyInfo(csr.publicKey.rawData),
-      san: san ? asnExtension(san) : undefined,
+      publicKey: publicKeyInfo(Buffer.from(csr.publicKey.rawData)),
+      san: san ? new Uint8Array(san.value) : undefined,
     };
   }
 
@@ -258,11 +294,11 @@ class TlsRunCache {
   }
 
   /** BasicConstraints, KeyUsage and ExtendedKeyUsage for these inputs (built once per distinct set). */
-  usageExtensions(inputs: Record<string, unknown>): asn1X509.Extension[] {
+  usageExtensions(inputs: Record<string, unknown>): Buffer[] {
     const id = JSON.stringify([inputs.isCaCertificate === true, num(inputs.maxPathLength, 0), strList(inputs.allowedUses)]);
     let exts = this.usages.get(id);
     if (!exts) {
-      exts = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))].map(asnExtension);
+      exts = [basicConstraints(inputs), ...usageExtensions(strList(inputs.allowedUses))].map((e) => Buffer.from(e.rawData));
       this.usages.set(id, exts);
     }
     return exts;
@@ -273,7 +309,7 @@ class TlsRunCache {
     const id = `${caCertPem}\u0000${caKeyPem}`;
     let match = this.caMatches.get(id);
     if (match === undefined) {
-      match = Buffer.from(ca.publicKeyDer).equals(Buffer.from(this.publicKey(caInfo).der));
+      match = Buffer.from(ca.publicKeyDer).equals(this.publicKey(caInfo).der);
       this.caMatches.set(id, match);
     }
     return match;
@@ -295,94 +331,97 @@ function signatureAlgorithm(info: KeyInfo): asn1X509.AlgorithmIdentifier {
  * Node's `crypto.sign` on the KeyObject: the same OpenSSL signature WebCrypto makes, without
  * an import or an async job.
  */
-function signDer(info: KeyInfo, der: ArrayBuffer): ArrayBuffer {
-  return arrayBuffer(crypto.sign(info.digest, new Uint8Array(der), info.key));
+function signDer(info: KeyInfo, der: Uint8Array): Buffer {
+  return crypto.sign(info.digest, der, info.key);
 }
 
+/** `[0] EXPLICIT Version` v3 (RFC 5280 §4.1): what every certificate the provider issues carries. */
+const VERSION_V3 = Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]);
+
 /**
- * Issues a certificate, self-signed or locally signed: a fresh serial number, the DER built as
- * @peculiar/x509's X509CertificateGenerator builds it (the same @peculiar/asn1-x509 structures,
- * field for field) from parts the run cache keeps, so that a shared issuer, its key and the
- * extensions shared by many certificates are encoded once. The certificate is recorded as an
- * issuer in the run cache (a CA signs with what it is made of; recorded, not parsed back).
- * Resolves to its PEM (with the provider's trailing newline) and the provider's id.
+ * Issues a certificate, self-signed or locally signed: a fresh serial number and the DER of
+ * RFC 5280's Certificate, written field for field as @peculiar/x509's X509CertificateGenerator
+ * writes it through @peculiar/asn1-x509 (test/engine/tls-encoding.test.ts compares the bytes),
+ * from parts already in DER that the run cache keeps: a shared issuer's name, its signature
+ * algorithm, its authority key identifier and the extensions shared by many certificates are
+ * encoded once per run, not once per certificate. The certificate is recorded as an issuer in
+ * the run cache (a CA signs with what it is made of; recorded, not parsed back). Resolves to
+ * its PEM (with the provider's trailing newline) and the provider's id.
  */
 function issueCertificate(
   cache: TlsRunCache,
   parts: {
-    subject: asn1X509.Name;
-    issuer: asn1X509.Name;
+    /** Subject and issuer Names, DER. */
+    subject: Buffer;
+    issuer: Buffer;
     validity: { notBefore: Date; notAfter: Date };
     publicKey: PublicKeyInfo;
-    extensions: asn1X509.Extension[];
-    /** The subject key identifier the certificate carries as an extension, if any. */
-    subjectKeyId: x509.SubjectKeyIdentifierExtension | undefined;
+    /** Extensions, each DER. */
+    extensions: Buffer[];
+    /** The subject key identifier (hex) the certificate carries as an extension, if any. */
+    subjectKeyId: string | undefined;
     signer: KeyInfo;
   },
 ): { certPem: string; id: string } {
   const serial = serialOctets(serialNumber());
   const algorithm = cache.signatureAlgorithm(parts.signer);
-  const tbsCertificate = new asn1X509.TBSCertificate({
-    version: asn1X509.Version.v3,
-    serialNumber: arrayBuffer(serial),
-    validity: new asn1X509.Validity({ notBefore: asn1Time(parts.validity.notBefore), notAfter: asn1Time(parts.validity.notAfter) }),
-    extensions: new asn1X509.Extensions(parts.extensions),
-    subjectPublicKeyInfo: parts.publicKey.asn,
-    subject: parts.subject,
-    issuer: parts.issuer,
-    signature: algorithm,
-  });
-  const signatureValue = signDer(parts.signer, AsnConvert.serialize(tbsCertificate));
-  const der = AsnConvert.serialize(new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: algorithm, signatureValue }));
+  const tbsCertificate = derSequence(
+    VERSION_V3,
+    derTlv(0x02, serial),
+    algorithm,
+    parts.issuer,
+    cache.validity(parts.validity.notBefore, parts.validity.notAfter),
+    parts.subject,
+    parts.publicKey.der,
+    // [3] EXPLICIT Extensions (written also when empty, as asn1-x509 writes an empty list).
+    derTlv(0xa3, derSequence(...parts.extensions)),
+  );
+  const der = derSequence(tbsCertificate, algorithm, derBitString(signDer(parts.signer, tbsCertificate)));
   const certPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateTag)}\n`;
-  cache.rememberCertificate(certPem, {
-    name: parts.subject,
-    authorityKeyId: parts.subjectKeyId ? authorityKeyId(parts.subjectKeyId) : undefined,
-    publicKeyDer: parts.publicKey.der,
-  });
+  cache.rememberCertificate(certPem, { name: parts.subject, keyId: parts.subjectKeyId, publicKeyDer: parts.publicKey.der });
   return { certPem, id: serialId(serial) };
 }
 
 /** PKCS #9 extensionRequest (RFC 2985 §5.4.2): how a PKCS #10 request carries extensions. */
-const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+const EXTENSION_REQUEST = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x0e]);
 
-/** A PKCS #10 request's DER, built as @peculiar/x509's Pkcs10CertificateRequestGenerator builds it. */
-function certificationRequestDer(request: RequestInfo, signer: KeyInfo, algorithm: asn1X509.AlgorithmIdentifier): ArrayBuffer {
-  const certificationRequestInfo = new CertificationRequestInfo({ subject: request.subject, subjectPKInfo: request.publicKey.asn });
-  if (request.san) {
-    certificationRequestInfo.attributes.push(new asn1X509.Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new asn1X509.Extensions([request.san]))] }));
-  }
-  const signature = signDer(signer, AsnConvert.serialize(certificationRequestInfo));
-  return AsnConvert.serialize(new CertificationRequest({ certificationRequestInfo, signatureAlgorithm: algorithm, signature }));
+/**
+ * A PKCS #10 request's DER (RFC 2986 §4): `CertificationRequestInfo { version 0, subject,
+ * subjectPKInfo, [0] attributes }` — the SAN in one extensionRequest attribute when there is
+ * one — signed; written as @peculiar/x509's Pkcs10CertificateRequestGenerator writes it.
+ */
+function certificationRequestDer(request: RequestInfo, signer: KeyInfo, algorithm: Buffer): Buffer {
+  const attributes = request.san ? [derSequence(EXTENSION_REQUEST, derTlv(0x31, derSequence(derExtension(OID_SUBJECT_ALT_NAME, false, request.san))))] : [];
+  const info = derSequence(Buffer.from([0x02, 0x01, 0x00]), request.subject, request.publicKey.der, derTlv(0xa0, ...attributes));
+  return derSequence(info, algorithm, derBitString(signDer(signer, info)));
 }
 
-function sshString(buf: Buffer): Buffer {
+function sshString(buf: Uint8Array): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(buf.length);
   return Buffer.concat([len, buf]);
 }
-function sshMpint(b64url: string): Buffer {
-  let b = Buffer.from(b64url, "base64url");
-  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
-  if ((b[0] ?? 0) & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return sshString(b);
-}
 
-/** OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1), or undefined for keys SSH cannot express. */
-function sshPublicKey(publicKey: crypto.KeyObject): Buffer | undefined {
-  const jwk = publicKey.export({ format: "jwk" });
-  if (jwk.kty === "RSA" && jwk.e && jwk.n) {
-    return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshMpint(jwk.e), sshMpint(jwk.n)]);
+/** OpenSSH's names of the NIST curves (RFC 5656 §6.1), by Node's curve name. */
+const SSH_CURVES: Readonly<Record<string, string>> = { prime256v1: "nistp256", secp384r1: "nistp384", secp521r1: "nistp521" };
+
+/**
+ * OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1, RFC 8709 §4) from the key's
+ * SubjectPublicKeyInfo bits, or undefined for keys SSH cannot express: for RSA the modulus and
+ * exponent (their DER contents are already SSH mpints), for ECDSA the uncompressed point, for
+ * Ed25519 the 32-octet key.
+ */
+function sshPublicKey(key: crypto.KeyObject, publicKey: PublicKeyInfo): Buffer | undefined {
+  if (key.asymmetricKeyType === "rsa") {
+    const { n, e } = rsaPublicKeyIntegers(publicKey.bits);
+    return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshString(e), sshString(n)]);
   }
-  if (jwk.kty === "EC" && jwk.x && jwk.y) {
-    const id = { "P-256": "nistp256", "P-384": "nistp384", "P-521": "nistp521" }[jwk.crv ?? ""];
+  if (key.asymmetricKeyType === "ec") {
+    const id = SSH_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
     if (!id) return undefined;
-    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
-    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${id}`)), sshString(Buffer.from(id)), sshString(point)]);
+    return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${id}`)), sshString(Buffer.from(id)), sshString(publicKey.bits)]);
   }
-  if (jwk.kty === "OKP" && jwk.crv === "Ed25519" && jwk.x) {
-    return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(Buffer.from(jwk.x, "base64url"))]);
-  }
+  if (key.asymmetricKeyType === "ed25519") return Buffer.concat([sshString(Buffer.from("ssh-ed25519")), sshString(publicKey.bits)]);
   return undefined;
 }
 
@@ -451,12 +490,12 @@ function createPrivateKey(inputs: Record<string, unknown>, cache: TlsRunCache, k
   if (supplied && !keyMatches(supplied, request)) throw new Error(`tls: the key source supplied a key that is not ${algorithm} ${algorithm === "RSA" ? rsaBits : ecdsaCurve}`);
   const key = supplied ?? generatePrivateKey(request);
   const privateKeyPem = key.export({ type: algorithm === "RSA" ? "pkcs1" : algorithm === "ECDSA" ? "sec1" : "pkcs8", format: "pem" }).toString();
-  const publicKey = crypto.createPublicKey(key);
-  const spkiDer = publicKey.export({ type: "spki", format: "der" });
-  const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
-  const ssh = sshPublicKey(publicKey);
+  const publicKey = publicKeyInfo(crypto.createPublicKey(key).export({ type: "spki", format: "der" }));
+  // OpenSSL's PEM of the same DER (PEM_write_bio: 64-column base64, trailing newline).
+  const publicKeyPem = `${x509.PemConverter.encode(publicKey.der, x509.PemConverter.PublicKeyTag)}\n`;
+  const ssh = sshPublicKey(key, publicKey);
   const privateKeyPemPkcs8 = key.export({ type: "pkcs8", format: "pem" }).toString();
-  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8], spkiDer);
+  cache.rememberKey(describeKey(key), [privateKeyPem, privateKeyPemPkcs8], publicKey);
   const outputs: Record<string, unknown> = {
     algorithm,
     rsaBits,
@@ -492,12 +531,27 @@ interface Subject {
   emailAddress?: string;
 }
 
+/** The subject attributes' types: x509.Name's short name or OID, and the encoded OBJECT IDENTIFIER. */
+const NAME_TYPES: Readonly<Record<string, Buffer>> = {
+  C: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x06]),
+  ST: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x08]),
+  L: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x07]),
+  "2.5.4.9": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x09]),
+  "2.5.4.17": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x11]),
+  O: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x0a]),
+  OU: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x0b]),
+  CN: Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]),
+  "2.5.4.5": Buffer.from([0x06, 0x03, 0x55, 0x04, 0x05]),
+  E: Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]),
+};
+
 /**
- * A subject block → an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L, street,
- * postalCode, O, OU, CN, serialNumber), then emailAddress (the provider's one ExtraName, IA5String).
- * Several street addresses form one multi-valued RDN, as Go's appendRDNs does.
+ * A subject block → the RDNs of an X.509 Name, in Go's pkix.Name.ToRDNSequence order (C, ST, L,
+ * street, postalCode, O, OU, CN, serialNumber), then emailAddress (the provider's one
+ * ExtraName, IA5String). Several street addresses form one multi-valued RDN, as Go's appendRDNs
+ * does.
  */
-export function subjectName(subject: unknown): x509.Name {
+function subjectRdns(subject: unknown): x509.JsonName {
   const s = (subject ?? {}) as Subject;
   const rdns: x509.JsonName = [];
   const add = (type: string, v: string | undefined): void => {
@@ -514,7 +568,41 @@ export function subjectName(subject: unknown): x509.Name {
   add("CN", s.commonName);
   add("2.5.4.5", s.serialNumber);
   add("E", s.emailAddress);
-  return new x509.Name(rdns);
+  return rdns;
+}
+
+/** The subject block as an X.509 Name (@peculiar/x509). */
+export function subjectName(subject: unknown): x509.Name {
+  return new x509.Name(subjectRdns(subject));
+}
+
+/** x509.Name's PrintableString alphabet (X.680 §41.4): values in it are written as PrintableString, others as UTF8String. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+/** Values x509.Name writes as they are: printable ASCII without its quoting and escaping characters, not a `#hex` value. */
+const PLAIN = /^(?!#)[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * The subject block's Name DER, with whether it is empty. Written directly for plain ASCII
+ * values — as x509.Name writes them: emailAddress as IA5String, others as PrintableString when
+ * they fit it, else UTF8String; RDNs and values in order — and through x509.Name otherwise
+ * (quotes, escapes, `#hex`, non-ASCII). test/engine/tls-encoding.test.ts compares both.
+ */
+export function subjectNameDer(subject: unknown): { der: Buffer; empty: boolean } {
+  const rdns = subjectRdns(subject);
+  const sets: Buffer[] = [];
+  for (const rdn of rdns) {
+    const values: Buffer[] = [];
+    for (const [type, list] of Object.entries(rdn)) {
+      const oid = NAME_TYPES[type];
+      for (const v of list) {
+        if (!oid || typeof v !== "string" || !PLAIN.test(v)) return { der: nameDer(new x509.Name(rdns)), empty: rdns.length === 0 };
+        const tag = type === "E" ? 0x16 : PRINTABLE.test(v) ? 0x13 : 0x0c;
+        values.push(derSequence(oid, derTlv(tag, Buffer.from(v, "latin1"))));
+      }
+    }
+    sets.push(derTlv(0x31, ...values));
+  }
+  return { der: derSequence(...sets), empty: rdns.length === 0 };
 }
 
 /**
@@ -530,13 +618,19 @@ function certificateIps(ips: string[]): string[] {
   });
 }
 
-function sanExtension(dns: string[], ips: string[], uris: string[], critical: boolean): x509.Extension | undefined {
-  const names: x509.JsonGeneralName[] = [
-    ...dns.map((value) => ({ type: "dns" as const, value })),
-    ...certificateIps(ips).map((value) => ({ type: "ip" as const, value })),
-    ...uris.map((value) => ({ type: "url" as const, value })),
+/**
+ * The subjectAltName extnValue contents (RFC 5280 §4.2.1.6, GeneralNames DER) for these names,
+ * in this order — dNSName and uniformResourceIdentifier as IA5String, iPAddress as 4 or 16
+ * octets — or undefined when there are none; as @peculiar/x509's SubjectAlternativeNameExtension
+ * writes them.
+ */
+function subjectAltNames(dns: string[], ips: string[], uris: string[]): Buffer | undefined {
+  const names: Buffer[] = [
+    ...dns.map((v) => derTlv(0x82, Buffer.from(v, "latin1"))),
+    ...certificateIps(ips).map((v) => Buffer.from(AsnConvert.serialize(new asn1X509.GeneralName({ iPAddress: v })))),
+    ...uris.map((v) => derTlv(0x86, Buffer.from(v, "latin1"))),
   ];
-  return names.length ? new x509.SubjectAlternativeNameExtension(names, critical) : undefined;
+  return names.length ? derSequence(...names) : undefined;
 }
 
 /** Go's x509.CreateCertificate marks KeyUsage and BasicConstraints critical, EKU not critical. */
@@ -562,10 +656,11 @@ function basicConstraints(inputs: Record<string, unknown>): x509.Extension {
   return new x509.BasicConstraintsExtension(isCa, isCa && maxPath > 0 ? maxPath : undefined, true);
 }
 
-function ski(publicKey: PublicKeyInfo): x509.SubjectKeyIdentifierExtension {
+/** The subject key identifier (hex) of a public key. */
+function ski(publicKey: PublicKeyInfo): string {
   // SHA-1 over the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1), as generateSubjectKeyID
   // does and as @peculiar/x509's SubjectKeyIdentifierExtension.create computes it.
-  return new x509.SubjectKeyIdentifierExtension(crypto.createHash("sha1").update(new Uint8Array(publicKey.asn.subjectPublicKey)).digest("hex"), false);
+  return crypto.createHash("sha1").update(publicKey.bits).digest("hex");
 }
 
 function serialNumber(): string {
@@ -632,32 +727,32 @@ function serialId(serial: Buffer): string {
 async function createSelfSigned(inputs: Record<string, unknown>, ctx: CreateContext, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
   const publicKey = cache.publicKey(info);
-  const name = subjectName(inputs.subject);
-  const subjectEmpty = name.toString() === "";
+  const name = subjectNameDer(inputs.subject);
+  const subjectEmpty = name.empty;
   const isCa = inputs.isCaCertificate === true;
   if (isCa && subjectEmpty) throw new Error("tls: Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
   const v = validity(inputs, ctx.now);
-  const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
-  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), subjectEmpty);
-  if (san) extensions.push(asnExtension(san));
+  const extensions: Buffer[] = [...cache.usageExtensions(inputs)];
+  const san = subjectAltNames(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris));
+  // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
+  if (san) extensions.push(derExtension(OID_SUBJECT_ALT_NAME, subjectEmpty, san));
   const subjectKeyId = isCa || inputs.setSubjectKeyId === true ? ski(publicKey) : undefined;
-  if (subjectKeyId) extensions.push(asnExtension(subjectKeyId));
+  if (subjectKeyId) extensions.push(subjectKeyIdExtension(subjectKeyId));
   // Self-signed: the authority is the subject's own key (computed even when no SKI extension is written).
-  if (inputs.setAuthorityKeyId === true) extensions.push(authorityKeyId(subjectKeyId ?? ski(publicKey)));
-  const subject = asnName(name);
+  if (inputs.setAuthorityKeyId === true) extensions.push(authorityKeyIdExtension(subjectKeyId ?? ski(publicKey)));
+  const subject = name.der;
   const { certPem, id } = issueCertificate(cache, { subject, issuer: subject, validity: v, publicKey, extensions, subjectKeyId, signer: info });
   return { id, outputs: { ...certOutputs(inputs, certPem, v, ctx.now), keyAlgorithm: info.algorithm, setAuthorityKeyId: inputs.setAuthorityKeyId === true } };
 }
 
 async function createCertRequest(inputs: Record<string, unknown>, cache: TlsRunCache): Promise<CreateResult> {
   const info = cache.key(str(inputs.privateKeyPem) ?? "");
-  const name = subjectName(inputs.subject);
-  const san = sanExtension(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris), false);
+  const name = subjectNameDer(inputs.subject);
   const request: RequestInfo = {
-    subject: asnName(name),
-    subjectEmpty: name.toString() === "",
+    subject: name.der,
+    subjectEmpty: name.empty,
     publicKey: cache.publicKey(info),
-    san: san ? asnExtension(san) : undefined,
+    san: subjectAltNames(strList(inputs.dnsNames), strList(inputs.ipAddresses), strList(inputs.uris)),
   };
   const der = certificationRequestDer(request, info, cache.signatureAlgorithm(info));
   const certRequestPem = `${x509.PemConverter.encode(der, x509.PemConverter.CertificateRequestTag)}\n`;
@@ -677,14 +772,13 @@ async function createLocallySigned(inputs: Record<string, unknown>, ctx: CreateC
   // The CA key must be the CA certificate's key.
   if (!cache.caKeyMatches(caCertPem, caKeyPem, issuer, caInfo)) throw new Error("tls: caPrivateKeyPem does not match caCertPem");
   const v = validity(inputs, ctx.now);
-  const extensions: asn1X509.Extension[] = [...cache.usageExtensions(inputs)];
-  if (request.san) {
-    // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
-    extensions.push(new asn1X509.Extension({ extnID: request.san.extnID, critical: request.subjectEmpty, extnValue: request.san.extnValue }));
-  }
+  const extensions: Buffer[] = [...cache.usageExtensions(inputs)];
+  // Critical when the subject is empty (RFC 5280 §4.2.1.6), as Go marks it.
+  if (request.san) extensions.push(derExtension(OID_SUBJECT_ALT_NAME, request.subjectEmpty, request.san));
   const subjectKeyId = inputs.isCaCertificate === true || inputs.setSubjectKeyId === true ? ski(request.publicKey) : undefined;
-  if (subjectKeyId) extensions.push(asnExtension(subjectKeyId));
-  if (issuer.authorityKeyId) extensions.push(issuer.authorityKeyId);
+  if (subjectKeyId) extensions.push(subjectKeyIdExtension(subjectKeyId));
+  const authorityKeyId = cache.authorityKeyId(issuer);
+  if (authorityKeyId) extensions.push(authorityKeyId);
   const { certPem, id } = issueCertificate(cache, { subject: request.subject, issuer: issuer.name, validity: v, publicKey: request.publicKey, extensions, subjectKeyId, signer: caInfo });
   return { id, outputs: { ...certOutputs(inputs, certPem, v, ctx.now), caKeyAlgorithm: caInfo.algorithm } };
 }

@@ -5,13 +5,17 @@
  * build for the same request (up to the signature, which is randomised for ECDSA), and the
  * signatures verify under OpenSSL for every key type the provider signs with.
  */
+import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import * as asn1X509 from "@peculiar/asn1-x509";
 import { CertificationRequest } from "@peculiar/asn1-csr";
 import { describe, expect, it } from "vitest";
 import { x509 } from "../../components/common/x509";
-import { createTlsProvider } from "../../engine/providers/tls";
+import { createTlsProvider, subjectName, subjectNameDer } from "../../engine/providers/tls";
 import type { SimulatedProvider } from "../../engine/providers/types";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
@@ -186,5 +190,88 @@ describe("tls LocallySignedCert encoding", () => {
     const certSan = new x509.X509Certificate(c.leafPem).getExtension("2.5.29.17");
     expect(certSan?.critical).toBe(true);
     expect(hex(certSan?.value ?? new ArrayBuffer(0))).toBe(hex(csrSan?.value ?? new ArrayBuffer(1)));
+  });
+});
+
+describe("tls provider DER", () => {
+  // The provider writes the DER itself from parts it encodes once per run (engine/der.ts); these
+  // bytes must be exactly what @peculiar's serializer writes for the same structures.
+  function canonical(raw: ArrayBuffer, type: typeof asn1X509.Certificate | typeof CertificationRequest): string {
+    return hex(type === CertificationRequest ? AsnConvert.serialize(AsnConvert.parse(raw, CertificationRequest)) : AsnConvert.serialize(AsnConvert.parse(raw, asn1X509.Certificate)));
+  }
+
+  it.each([["ECDSA", "ECDSA"], ["RSA", "ED25519"], ["ED25519", "RSA"]] as const)("writes a %s CA certificate, a %s leaf's request and the leaf as @peculiar/asn1-x509 and asn1-csr serialize them", async (caKind, leafKind) => {
+    const c = await chain(caKind, leafKind);
+    for (const pem of [c.caCertPem, c.leafPem]) expect(hex(der(pem))).toBe(canonical(der(pem), asn1X509.Certificate));
+    expect(hex(der(c.csrPem))).toBe(canonical(der(c.csrPem), CertificationRequest));
+  });
+
+  it("writes a request and a leaf with an empty subject, and a request without SANs, as the serializers do", async () => {
+    const empty = await chain("ECDSA", "ECDSA", { subject: {}, ...SANS });
+    expect(hex(der(empty.csrPem))).toBe(canonical(der(empty.csrPem), CertificationRequest));
+    expect(hex(der(empty.leafPem))).toBe(canonical(der(empty.leafPem), asn1X509.Certificate));
+    const noSans = await chain("ECDSA", "ECDSA", { subject: SUBJECT });
+    expect(hex(der(noSans.csrPem))).toBe(canonical(der(noSans.csrPem), CertificationRequest));
+    expect(hex(der(noSans.leafPem))).toBe(canonical(der(noSans.leafPem), asn1X509.Certificate));
+  });
+
+  it("writes a self-signed certificate without extensions, and one with every subject field, as the serializer does", async () => {
+    const provider: SimulatedProvider = createTlsProvider().forRun?.() ?? createTlsProvider();
+    const key = await provider.create({ ...KEYS.ECDSA.inputs }, ctx(PK));
+    const subject = { commonName: "x", organization: "O", organizationalUnit: "OU", streetAddresses: ["1 Main St", "Floor 2"], locality: "L", province: "P", country: "DE", postalCode: "12345", serialNumber: "42", emailAddress: "a@example.com" };
+    for (const inputs of [{ subject: { commonName: "bare" }, validityPeriodHours: 1 }, { subject, validityPeriodHours: 876000, setSubjectKeyId: true, setAuthorityKeyId: true, ...SANS }]) {
+      const pem = String((await provider.create({ privateKeyPem: key.outputs.privateKeyPem, ...inputs }, ctx(SSC))).outputs.certPem);
+      expect(hex(der(pem))).toBe(canonical(der(pem), asn1X509.Certificate));
+    }
+  });
+});
+
+describe("tls subject names", () => {
+  const subjects: Array<[string, Record<string, unknown>]> = [
+    ["every field", { commonName: "api.mesh.internal", organization: "Example Org", organizationalUnit: "API", streetAddresses: ["1 Main St"], locality: "Berlin", province: "BE", country: "DE", postalCode: "10115", serialNumber: "42", emailAddress: "ops@example.com" }],
+    ["several street addresses (one multi-valued RDN)", { commonName: "x", streetAddresses: ["1 Main St", "", "Floor 2"] }],
+    ["characters outside PrintableString", { commonName: "api_*.mesh&co", organization: "A@B; C!" }],
+    ["non-ASCII", { commonName: "Zürich 東京", organization: "Ünïcode" }],
+    ["quotes and backslashes", { commonName: '"quoted, name"', organization: "a\\,b", organizationalUnit: "x\\0ay" }],
+    ["a value that starts with # (x509.Name's hex-encoded value)", { commonName: "#0c026869" }],
+    ["no fields", {}],
+  ];
+  it.each(subjects)("writes the Name DER x509.Name writes for a subject with %s", (_label, subject) => {
+    const ours = subjectNameDer(subject);
+    const reference = subjectName(subject);
+    expect(ours.der.toString("hex")).toBe(Buffer.from(reference.toArrayBuffer()).toString("hex"));
+    expect(ours.empty).toBe(reference.toString() === "");
+  });
+});
+
+describe("tls PrivateKey public encodings", () => {
+  const kinds: Array<[string, Record<string, unknown>]> = [
+    ["RSA 2048", { algorithm: "RSA", rsaBits: 2048 }],
+    ["ECDSA P256", { algorithm: "ECDSA", ecdsaCurve: "P256" }],
+    ["ECDSA P384", { algorithm: "ECDSA", ecdsaCurve: "P384" }],
+    ["ECDSA P521", { algorithm: "ECDSA", ecdsaCurve: "P521" }],
+    ["ED25519", { algorithm: "ED25519" }],
+  ];
+  const created = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const provider: SimulatedProvider = createTlsProvider().forRun?.() ?? createTlsProvider();
+    return (await provider.create(inputs, ctx(PK))).outputs;
+  };
+  it.each(kinds.filter(([label]) => label !== "ED25519"))("writes a %s key's public PEM as OpenSSL does and its OpenSSH key as ssh-keygen derives it from the private key", async (_label, inputs) => {
+    const out = await created(inputs);
+    const privatePem = String(out.privateKeyPemPkcs8);
+    expect(out.publicKeyPem).toBe(crypto.createPublicKey(privatePem).export({ type: "spki", format: "pem" }).toString());
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-ssh-")), "key");
+    fs.writeFileSync(file, privatePem, { mode: 0o600 });
+    expect(String(out.publicKeyOpenssh).trim()).toBe(execFileSync("ssh-keygen", ["-y", "-f", file], { encoding: "utf8" }).trim());
+  });
+
+  it("writes an ED25519 key's public PEM as OpenSSL does and its OpenSSH key from the key's 32 octets (RFC 8709 §4)", async () => {
+    // ssh-keygen reads Ed25519 private keys only in OpenSSH's own format, so the expected key is built from the JWK.
+    const out = await created({ algorithm: "ED25519" });
+    const publicKey = crypto.createPublicKey(String(out.privateKeyPemPkcs8));
+    expect(out.publicKeyPem).toBe(publicKey.export({ type: "spki", format: "pem" }).toString());
+    const str = (b: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    const wire = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url"))]);
+    expect(out.publicKeyOpenssh).toBe(`ssh-ed25519 ${wire.toString("base64")}\n`);
   });
 });
