@@ -67,7 +67,8 @@ export function requireNumber(c: ArgChecker, arg: string, v: unknown, optional =
 export function requireArray(c: ArgChecker, arg: string, v: unknown, optional = false, each?: (item: unknown, path: string) => void): void {
   if (optional && v === undefined) return;
   if (!Array.isArray(v)) c.fail(arg, `${v === undefined ? "is required" : `(${q(v)}) is ${typeName(v)}`}; it must be a list`);
-  if (each) v.forEach((item, i) => each(item, `${arg}[${i}]`));
+  // An index loop, not forEach: forEach skips the holes of a sparse array ([, "a"]), which would leave them unchecked.
+  if (each) for (let i = 0; i < v.length; i++) each(v[i], `${arg}[${i}]`);
 }
 
 /** Fails unless `v` (when given) is one of `options` — for discriminants such as `kind`. */

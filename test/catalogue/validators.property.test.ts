@@ -86,6 +86,21 @@ describe("no input makes a validator throw anything but EdgeMtlsArgumentError", 
     fc.assert(fc.property(arb, (v) => onlyOurError(() => f(v))), RUNS);
   });
 
+  it("checks the hole of a sparse list like any element (fast-check's counterexample { dnsNames: [,] })", () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = { dnsNames: [, "a.example.com"], namespace: "a" };
+    const err = ((): unknown => {
+      try {
+        validateCertificateArgs("le", "web", sparse as never, { kind: "ClusterIssuer", acme: { http01: {} } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(EdgeMtlsArgumentError);
+    expect((err as Error).message).toBe('CertManagerIssuer "le": certificate("web") dnsNames[0] is required (a string)');
+  });
+
   it("the pure problem functions never throw on any string", () => {
     const fns = [dnsNameProblem, k8sLabelNameProblem, k8sObjectNameProblem, helmReleaseNameProblem, chartVersionProblem, quantityProblem, dnValueProblem, (s: string) => httpsUrlProblem(s), (s: string) => cloudflareIdProblem(s, "zone")];
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => fns.every((f) => f(s) === undefined || typeof f(s) === "string")), RUNS);
