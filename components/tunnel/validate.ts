@@ -27,13 +27,17 @@ import {
   typeName,
   withoutCredentials,
 } from "../common/validate";
-import type { ContainerResources, OriginCertificateArgs, OriginTimeouts, TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
+import type { CertManagerOriginCertificate, ContainerResources, InternalCaOriginCertificate, OriginTimeouts, TraefikOrigin, TunnelOriginArgs, TunnelOriginTarget, TunnelRoute, UrlOrigin } from "./types";
 
 // The names each args interface has (the compiler keeps them in step, see argNames).
 const TUNNEL_ORIGIN_ARGS = argNames<TunnelOriginArgs>()(["accountId", "zone", "routes", "origin", "originCertificate", "edgeCertificate", "setSslModeStrict", "sslModeStrictScope", "allowInsecureOrigin", "originTimeouts", "tunnelName", "tunnelSecretVersion", "namespace", "replicas", "image", "resources", "clusterDomain"]);
 const ZONE_ARGS = argNames<TunnelOriginArgs["zone"]>()(["id", "name"]);
 const TUNNEL_ROUTE_ARGS = argNames<TunnelRoute>()(["hostname", "path", "origin", "originServerName", "noTlsVerify"]);
-const ORIGIN_CERTIFICATE_ARGS = argNames<OriginCertificateArgs>()(["kind", "issuerRef", "namespace", "secretName", "dnsNames", "caPem", "dependsOn", "waitForReady", "ca"]);
+// Per kind: a name of the other kind (an internal-ca origin certificate with an issuerRef) is refused too.
+const ORIGIN_CERTIFICATE_ARGS = {
+  "cert-manager": argNames<CertManagerOriginCertificate>()(["kind", "issuerRef", "namespace", "secretName", "dnsNames", "caPem", "dependsOn", "waitForReady"]),
+  "internal-ca": argNames<InternalCaOriginCertificate>()(["kind", "ca", "namespace", "secretName"]),
+} as const;
 const RESOURCES_ARGS = argNames<ContainerResources>()(["requests", "limits"]);
 const QUANTITY_ARGS = argNames<NonNullable<ContainerResources["requests"]>>()(["cpu", "memory"]);
 const ORIGIN_TIMEOUTS_ARGS = argNames<OriginTimeouts>()(["connectTimeout", "tlsTimeout", "tcpKeepAlive", "keepAliveTimeout", "keepAliveConnections"]);
@@ -439,8 +443,8 @@ export function checkTunnelOriginContract(name: unknown, args: unknown): void {
   const cert = args.originCertificate;
   if (cert !== undefined) {
     requireObject(c, "originCertificate", cert, '{ kind: "cert-manager", issuerRef } or { kind: "internal-ca", ca }');
-    refuseUnknownKeys(c, "originCertificate", cert, ORIGIN_CERTIFICATE_ARGS);
     requireOneOf(c, "originCertificate.kind", cert.kind, ["cert-manager", "internal-ca"], false);
+    refuseUnknownKeys(c, "originCertificate", cert, ORIGIN_CERTIFICATE_ARGS[cert.kind as keyof typeof ORIGIN_CERTIFICATE_ARGS]);
     requireString(c, "originCertificate.namespace", cert.namespace, true);
     requireString(c, "originCertificate.secretName", cert.secretName, true);
     if (typeof cert.secretName === "string") {
