@@ -9,6 +9,7 @@
  * https://nodejs.org/docs/latest-v22.x/api/cli.html#--experimental-async-context-frame
  */
 import { spawnSync } from "node:child_process";
+import { constants } from "node:os";
 
 /** Node's flag for AsyncContextFrame-backed AsyncLocalStorage (added in v22.7.0, the default from v24). */
 export const ASYNC_CONTEXT_FRAME_FLAG = "--experimental-async-context-frame";
@@ -35,11 +36,6 @@ export function rerunWithAsyncContextFrame(): number | undefined {
   if (!wantsAsyncContextFrame(process.version, process.execArgv, process.env.NODE_OPTIONS)) return undefined;
   const child = spawnSync(process.execPath, [ASYNC_CONTEXT_FRAME_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
   if (child.error) throw child.error;
-  if (child.signal) return 128 + (spawnSignalNumber(child.signal) ?? 0);
+  if (child.signal) return 128 + (constants.signals[child.signal] ?? 0);
   return child.status ?? 1;
-}
-
-function spawnSignalNumber(signal: NodeJS.Signals): number | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("node:os") as typeof import("node:os")).constants.signals[signal];
 }

@@ -35,6 +35,8 @@ const SEQUENCE = 0x30;
 const OID = 0x06;
 const BOOLEAN = 0x01;
 const OCTET_STRING = 0x04;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
 /** `[3] EXPLICIT Extensions` in TBSCertificate. */
 const EXTENSIONS = 0xa3;
 /** id-ce-subjectKeyIdentifier, 2.5.29.14. */
@@ -106,7 +108,7 @@ export function derSequence(...elements: readonly Uint8Array[]): Buffer {
 
 /** A BIT STRING of whole octets (no unused bits), as signatures are written. */
 export function derBitString(octets: Uint8Array): Buffer {
-  return derTlv(0x03, Buffer.from([0]), octets);
+  return derTlv(BIT_STRING, Buffer.from([0]), octets);
 }
 
 /** An OCTET STRING. */
@@ -132,7 +134,7 @@ export function spkiPublicKeyBits(spki: Uint8Array): Uint8Array {
   const outer = tlv(spki, 0, spki.length);
   const algorithm = outer?.tag === SEQUENCE ? tlv(spki, outer.start, outer.end) : undefined;
   const bits = outer && algorithm?.tag === SEQUENCE ? tlv(spki, algorithm.end, outer.end) : undefined;
-  if (!outer || bits?.tag !== 0x03 || bits.end !== outer.end || bits.start === bits.end) throw new Error("der: not a SubjectPublicKeyInfo");
+  if (!outer || bits?.tag !== BIT_STRING || bits.end !== outer.end || bits.start === bits.end) throw new Error("der: not a SubjectPublicKeyInfo");
   return spki.subarray(bits.start + 1, bits.end);
 }
 
@@ -143,8 +145,8 @@ export function spkiPublicKeyBits(spki: Uint8Array): Uint8Array {
  */
 export function rsaPublicKeyIntegers(rsaPublicKey: Uint8Array): { n: Uint8Array; e: Uint8Array } {
   const seq = tlv(rsaPublicKey, 0, rsaPublicKey.length);
-  const n = seq?.tag === 0x30 ? tlv(rsaPublicKey, seq.start, seq.end) : undefined;
-  const e = seq && n?.tag === 0x02 ? tlv(rsaPublicKey, n.end, seq.end) : undefined;
-  if (!seq || !n || e?.tag !== 0x02 || e.end !== seq.end) throw new Error("der: not an RSAPublicKey");
+  const n = seq?.tag === SEQUENCE ? tlv(rsaPublicKey, seq.start, seq.end) : undefined;
+  const e = seq && n?.tag === INTEGER ? tlv(rsaPublicKey, n.end, seq.end) : undefined;
+  if (!seq || !n || e?.tag !== INTEGER || e.end !== seq.end) throw new Error("der: not an RSAPublicKey");
   return { n: rsaPublicKey.subarray(n.start, n.end), e: rsaPublicKey.subarray(e.start, e.end) };
 }

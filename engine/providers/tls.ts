@@ -51,11 +51,16 @@ export const EXTENDED_KEY_USAGES: Readonly<Record<string, string>> = {
   microsoft_kernel_code_signing: "1.3.6.1.4.1.311.61.1.1",
 };
 
-const CURVES: Readonly<Record<string, { node: string; web: string; hash: string }>> = {
-  P256: { node: "prime256v1", web: "P-256", hash: "SHA-256" },
-  P384: { node: "secp384r1", web: "P-384", hash: "SHA-384" },
-  P521: { node: "secp521r1", web: "P-521", hash: "SHA-512" },
+const CURVES: Readonly<Record<string, { node: string; web: string; hash: string; ssh: string }>> = {
+  P256: { node: "prime256v1", web: "P-256", hash: "SHA-256", ssh: "nistp256" },
+  P384: { node: "secp384r1", web: "P-384", hash: "SHA-384", ssh: "nistp384" },
+  P521: { node: "secp521r1", web: "P-521", hash: "SHA-512", ssh: "nistp521" },
 };
+
+/** A NIST curve by Node's name for it (`asymmetricKeyDetails.namedCurve`). */
+function curveOf(key: crypto.KeyObject): (typeof CURVES)[string] | undefined {
+  return Object.values(CURVES).find((c) => c.node === key.asymmetricKeyDetails?.namedCurve);
+}
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
@@ -99,7 +104,7 @@ function describeKey(key: crypto.KeyObject): KeyInfo {
         digest: "sha256",
       };
     case "ec": {
-      const curve = Object.values(CURVES).find((c) => c.node === key.asymmetricKeyDetails?.namedCurve);
+      const curve = curveOf(key);
       if (!curve) throw new Error(`tls: ECDSA curve ${key.asymmetricKeyDetails?.namedCurve ?? "?"} is not supported by the offline engine (P256, P384, P521 are)`);
       return {
         algorithm: "ECDSA",
@@ -402,9 +407,6 @@ function sshString(buf: Uint8Array): Buffer {
   return Buffer.concat([len, buf]);
 }
 
-/** OpenSSH's names of the NIST curves (RFC 5656 §6.1), by Node's curve name. */
-const SSH_CURVES: Readonly<Record<string, string>> = { prime256v1: "nistp256", secp384r1: "nistp384", secp521r1: "nistp521" };
-
 /**
  * OpenSSH public key wire format (RFC 4253 §6.6, RFC 5656 §3.1, RFC 8709 §4) from the key's
  * SubjectPublicKeyInfo bits, or undefined for keys SSH cannot express: for RSA the modulus and
@@ -417,7 +419,8 @@ function sshPublicKey(key: crypto.KeyObject, publicKey: PublicKeyInfo): Buffer |
     return Buffer.concat([sshString(Buffer.from("ssh-rsa")), sshString(e), sshString(n)]);
   }
   if (key.asymmetricKeyType === "ec") {
-    const id = SSH_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
+    // OpenSSH's name of the curve (RFC 5656 §6.1).
+    const id = curveOf(key)?.ssh;
     if (!id) return undefined;
     return Buffer.concat([sshString(Buffer.from(`ecdsa-sha2-${id}`)), sshString(Buffer.from(id)), sshString(publicKey.bits)]);
   }
