@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
+import { ROOT } from "./examples";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,9 +20,8 @@ declare module "vitest" {
   }
 }
 
-export const ROOT = path.resolve(__dirname, "../..");
 /** Where `npm run build` writes (tsconfig.build.json's outDir). */
-export const DIST = path.join(ROOT, "dist");
+const DIST = path.join(ROOT, "dist");
 
 interface BuildResult {
   code: number;
