@@ -282,6 +282,11 @@ function traefikFlagValue(arg: string): string | undefined {
   return i < 0 ? undefined : arg.slice(i + 1).trim().toLowerCase();
 }
 
+/** A Helm values map at some key (`{}` when the key holds anything else, as a template reads it). */
+function section(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 /**
  * Problems in the final Helm values (the library's merged with the user's, as TraefikInstall
  * passes them to the chart) that would weaken the mTLS entrypoint `mesh`. Every values path
@@ -300,7 +305,6 @@ export function meshValuesProblems(values: Record<string, unknown>, mesh: string
     return [`ports.${mesh} is ${rawEp === null ? "null (Helm deletes it)" : "not a map"}: the mTLS entrypoint would not exist`];
   }
   const ep = rawEp as Record<string, unknown>;
-  const section = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const fh = section(ep.forwardedHeaders);
   const pp = section(ep.proxyProtocol);
   if (goTemplateTruthy(fh.insecure)) problems.push(`ports.${mesh}.forwardedHeaders.insecure is ${q(fh.insecure)}: clients could forge X-Forwarded-Tls-Client-Cert`);
@@ -369,7 +373,6 @@ const VERSION_RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-.*)?$/;
  * `appVersion`. Undefined when Traefik Hub is enabled (its tags are Hub releases).
  */
 export function traefikProxyVersion(values: Record<string, unknown>): string | undefined {
-  const section = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
   const hub = section(values.hub);
   if (hub.enabled === true || (hub.enabled === undefined && text(hub.token) !== undefined)) return undefined;
