@@ -1,10 +1,14 @@
 /**
  * vitest globalSetup:
- * - generates the suite's pool of RSA keys once per `vitest run`, with the engine's own key
- *   generator (the `tls` provider's code path, off the main thread), and hands the PEMs to
- *   every test file (`inject("rsaKeyPool")`). RSA-4096 generation (0.6–2.8 s a key) otherwise
- *   dominated the stack, example and profile tests. Nothing is committed: the keys live in
- *   memory for this run only.
+ * - hands every test file the suite's pool of RSA keys (`inject("rsaKeyPool")`,
+ *   test/support/key-pool.ts). The keys are generated with the engine's own key generator (the
+ *   `tls` provider's code path, off the main thread) and kept between runs in
+ *   `node_modules/.cache/edge-mtls/test-rsa-key-pool.json` (mode 0600), as the V8 compile
+ *   cache is: RSA-4096 generation (0.3–3 s a key) cost every `vitest run` 8–15 s of CPU before
+ *   its first test could start, the whole suite's and a single file's alike. The file is
+ *   checked on every run (each key parses as an RSA key of its size, enough of each size) and
+ *   regenerated when it does not pass, or when `EDGE_MTLS_TEST_FRESH_KEYS=1`. These keys sign
+ *   nothing outside the offline engine's test runs; nothing of them is committed.
  * - makes a scratch directory for the run (`inject("runDir")`, removed at the end), where
  *   files coordinate work done once per run (test/support/library-build.ts).
  */
@@ -13,11 +17,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
 import { generatePrivateKeyAsync } from "../../engine/providers/tls";
-import { POOL_SIZES } from "./key-pool";
+import { ROOT } from "./examples";
+import { POOL_SIZES, readKeyPool, type KeyPool } from "./key-pool";
 
-export default async function setup(project: TestProject): Promise<() => void> {
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-test-run-"));
-  project.provide("runDir", runDir);
+/** Where the pool is kept between runs (beside the compile cache; `npm ci` starts it afresh). */
+export const KEY_POOL_FILE = path.join(ROOT, "node_modules", ".cache", "edge-mtls", "test-rsa-key-pool.json");
+
+/** A new pool of POOL_SIZES keys, generated concurrently on libuv's thread pool. */
+async function generateKeyPool(): Promise<KeyPool> {
   const pool: Record<string, string[]> = {};
   const jobs: Array<Promise<void>> = [];
   for (const [bits, count] of Object.entries(POOL_SIZES)) {
@@ -32,6 +39,31 @@ export default async function setup(project: TestProject): Promise<() => void> {
     }
   }
   await Promise.all(jobs);
-  project.provide("rsaKeyPool", pool);
+  return pool;
+}
+
+/** Writes the pool readable by its owner only, atomically (a concurrent run reads a whole file or none). */
+function writeKeyPool(file: string, pool: KeyPool): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(pool), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** The kept pool when it passes `readKeyPool`, else a new one (then kept). */
+async function keyPool(): Promise<KeyPool> {
+  if (process.env.EDGE_MTLS_TEST_FRESH_KEYS !== "1") {
+    const kept = readKeyPool(KEY_POOL_FILE);
+    if (kept) return kept;
+  }
+  const pool = await generateKeyPool();
+  writeKeyPool(KEY_POOL_FILE, pool);
+  return pool;
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-test-run-"));
+  project.provide("runDir", runDir);
+  project.provide("rsaKeyPool", await keyPool());
   return () => fs.rmSync(runDir, { recursive: true, force: true });
 }
