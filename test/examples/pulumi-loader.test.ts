@@ -127,23 +127,53 @@ describe.concurrent.each(EXAMPLES)("example %s through Pulumi's TypeScript loade
   }, 300_000);
 });
 
+/**
+ * The harness itself: what it would report if an example broke. Each probe is a one-file program
+ * in the first example's project (its package.json, tsconfig.json and Pulumi.yaml, so the same
+ * module format and compiler options), loaded by the same host. The probes import only
+ * @pulumi/pulumi: what they show is the SDK's loading, and a small program keeps each one to a
+ * fraction of an example's type-check.
+ */
 describe.concurrent("the loader check can fail", () => {
   const example = EXAMPLES[0] ?? "";
 
+  /** The first example's project with `source` as its whole program. */
+  function probe(name: string, source: string): string {
+    const dir = install(example, `${example}-${name}`);
+    fs.writeFileSync(path.join(dir, "index.ts"), source);
+    return dir;
+  }
+
   it("a type error in index.ts stops the program with the TypeScript diagnostic", async () => {
-    const dir = install(example, `${example}-type-error`);
-    fs.appendFileSync(path.join(dir, "index.ts"), '\nconst typeCheckProbe: number = "not a number";\nvoid typeCheckProbe;\n');
+    const dir = probe(
+      "type-error",
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'const typeCheckProbe: number = "not a number";',
+        "export = async () => ({ probe: pulumi.output(typeCheckProbe) });",
+        "",
+      ].join("\n"),
+    );
     const r = await pulumiUp(dir, "example");
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/error TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(r.plan).toBeUndefined();
   }, 300_000);
 
-  it("a CommonJS default export is never called: only the Stack is registered", async () => {
-    const dir = install(example, `${example}-default-export`);
-    const file = path.join(dir, "index.ts");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^export = async \(\) =>/m, "export default async () =>"));
+  it("a CommonJS default export is never called: the module runs, the exported function does not", async () => {
+    const dir = probe(
+      "default-export",
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'new pulumi.ComponentResource("probe:index:ModuleLevel", "module-level");',
+        "export default async () => {",
+        '  new pulumi.ComponentResource("probe:index:DefaultExport", "default-export");',
+        "};",
+        "",
+      ].join("\n"),
+    );
     const r = await pulumiUp(dir, "example");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.plan?.resources.map((x) => x.type)).toEqual(["pulumi:pulumi:Stack"]);
+    expect(r.plan?.resources.map((x) => x.type)).toEqual(["pulumi:pulumi:Stack", "probe:index:ModuleLevel"]);
   }, 300_000);
 });
