@@ -121,7 +121,7 @@ let goBinary: Promise<string> | undefined;
 /** Builds bench/go-tls (server and load client) once per run (standard library only; `go` from Debian's golang-go). */
 export function goTlsBinary(): Promise<string> {
   goBinary ??= (async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-go-tls-")), "go-tls");
+    const out = path.join(tmpDir("go-tls"), "go-tls");
     await execFileAsync("go", ["build", "-o", out, "."], { cwd: path.join(__dirname, "go-tls"), env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } }).catch((e: Error) => {
       throw new Error(`building bench/go-tls needs Go (apt-get install golang-go): ${e.message}`);
     });
@@ -339,7 +339,21 @@ export async function nginxInstructionsPerHandshake(chain: MintedChain, seconds:
   }
 }
 
-/** A fresh temporary folder (for one chain's files). */
+let scratch: string | undefined;
+/**
+ * This process's scratch folder, made on first use and removed when the process exits: it
+ * holds the chains' private keys, the servers' files and the Go binary.
+ */
+function scratchDir(): string {
+  if (scratch === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-bench-handshakes-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
+  return scratch;
+}
+
+/** A fresh temporary folder (for one chain's files), removed when the process exits. */
 export function tmpDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `edge-mtls-bench-${label}-`));
+  return fs.mkdtempSync(path.join(scratchDir(), `${label}-`));
 }

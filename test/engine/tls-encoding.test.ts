@@ -260,9 +260,14 @@ describe("tls PrivateKey public encodings", () => {
     const out = await created(inputs);
     const privatePem = String(out.privateKeyPemPkcs8);
     expect(out.publicKeyPem).toBe(crypto.createPublicKey(privatePem).export({ type: "spki", format: "pem" }).toString());
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-ssh-")), "key");
-    fs.writeFileSync(file, privatePem, { mode: 0o600 });
-    expect(String(out.publicKeyOpenssh).trim()).toBe(execFileSync("ssh-keygen", ["-y", "-f", file], { encoding: "utf8" }).trim());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-ssh-"));
+    try {
+      const file = path.join(dir, "key");
+      fs.writeFileSync(file, privatePem, { mode: 0o600 });
+      expect(String(out.publicKeyOpenssh).trim()).toBe(execFileSync("ssh-keygen", ["-y", "-f", file], { encoding: "utf8" }).trim());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("writes an ED25519 key's public PEM as OpenSSL does and its OpenSSH key from the key's 32 octets (RFC 8709 §4)", async () => {

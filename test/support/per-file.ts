@@ -1,12 +1,14 @@
 /**
  * vitest setupFiles: runs before each test file. Files share a worker's module registry
  * (`isolate: false` in vitest.config.mts, so @pulumi/* and the library load once per worker);
- * state a file must start from fresh is reset here. It also records the CPU each file costs
+ * state a file must start from fresh is reset here, and the PEM files it wrote for OpenSSL
+ * and nginx are removed after it. It also records the CPU each file costs
  * (its worker's, and that of the child processes it ran: tsc, Pulumi hosts, npm, nginx,
  * OpenSSL), which test/support/summary-reporter.ts prints after the run.
  */
 import { afterAll, beforeAll } from "vitest";
 import { resetPooledRsaKeys } from "./key-pool";
+import { removeWrittenPems } from "./pki";
 import { processCpu } from "./proc-stat";
 
 declare module "vitest" {
@@ -38,4 +40,6 @@ beforeAll(() => {
 // eslint-disable-next-line no-empty-pattern
 afterAll(({}, suite) => {
   suite.file.meta.cpuSeconds = cpuSeconds() - started;
+  // The PEM files (private keys among them) the file wrote for OpenSSL and nginx.
+  removeWrittenPems();
 });

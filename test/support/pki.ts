@@ -12,9 +12,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Writes named PEM files into a fresh temp dir and returns their paths. */
+/** The folders `writePems` made and `removeWrittenPems` has not removed yet. */
+const pemDirs: string[] = [];
+
+/**
+ * Writes named PEM files into a fresh temp dir and returns their paths. The folder is removed
+ * after the test file (`removeWrittenPems`, called by test/support/per-file.ts): the files
+ * hold private keys, and a run writes several hundred of them.
+ */
 export function writePems<T extends Record<string, string>>(files: T): { dir: string; path: Record<keyof T, string> } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pems-"));
+  pemDirs.push(dir);
   const out = {} as Record<keyof T, string>;
   for (const [name, pem] of Object.entries(files)) {
     const p = path.join(dir, `${name}.pem`);
@@ -22,6 +30,11 @@ export function writePems<T extends Record<string, string>>(files: T): { dir: st
     out[name as keyof T] = p;
   }
   return { dir, path: out };
+}
+
+/** Removes every folder `writePems` made in this process so far. */
+export function removeWrittenPems(): void {
+  for (const dir of pemDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** `openssl verify`; resolves to { ok, output }. */
