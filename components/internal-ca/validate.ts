@@ -24,8 +24,8 @@ import {
   requireString,
   splitPem,
   typeName,
-  x509,
 } from "../common";
+import { x509 } from "../common/x509";
 import { KEY_ALGORITHMS } from "./profile";
 import type { IntermediateArgs, InternalCAArgs } from "./internal-ca";
 import type { ClientCertificateArgs, KeyAlgorithm, ServerCertificateArgs } from "./types";

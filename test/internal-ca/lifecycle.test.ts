@@ -33,7 +33,8 @@ import {
   type IssuedCertificate,
   type SigningLimit,
 } from "../../components/internal-ca";
-import { splitPem, x509 } from "../../components/common";
+import { splitPem } from "../../components/common";
+import { x509 } from "../../components/common/x509";
 import { runProgram, type PlanResult } from "../../engine";
 import { renderPlanMarkdown } from "../../engine/render";
 import { opensslHandshake, writePems } from "../support/pki";

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderPlan, runStack, type PlanResult } from "../../engine";
 import { validateCustomResource } from "../support/crd";
-import { x509 } from "../../components/common";
+import { x509 } from "../../components/common/x509";
 import { pooledProviders, repeatRunProviders } from "../support/key-pool";
 
 const ROOT = path.resolve(__dirname, "../..");
