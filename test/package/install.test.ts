@@ -218,32 +218,47 @@ describe("the packed tarball", () => {
   });
 
   it("declares every package its public declarations and its JavaScript import, and no runtime dependency it does not use", () => {
-    const pkgRoot = path.join(app, "node_modules", "edge-mtls");
-    const seen = new Set<string>();
-    const imported = new Set<string>();
-    const walk = (file: string, exts: readonly string[]): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const src = fs.readFileSync(file, "utf8");
-      for (const m of src.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*|import\s+)["']([^"']+)["']/g)) {
-        const spec = m[1] ?? "";
-        if (spec.startsWith(".")) {
-          const base = path.resolve(path.dirname(file), spec);
-          const hit = [...exts.map((e) => base + e), ...exts.map((e) => path.join(base, `index${e}`))].find((c) => fs.existsSync(c));
-          if (!hit) throw new Error(`${path.relative(pkgRoot, file)}: ${spec} is not in the package`);
-          walk(hit, exts);
-        } else if (!spec.startsWith("node:")) {
-          imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : (spec.split("/")[0] ?? spec));
-        }
-      }
-    };
-    for (const e of ["dist/components/index.d.ts", "dist/engine/index.d.ts"]) walk(path.join(pkgRoot, e), [".d.ts"]);
-    for (const e of ["dist/components/index.js", "dist/engine/index.js", "dist/engine/bin.js"]) walk(path.join(pkgRoot, e), [".js"]);
+    const imported = new Set([...packagesImported(DECLARATION_ENTRIES, [".d.ts"]), ...packagesImported(JAVASCRIPT_ENTRIES, [".js"])]);
     const declared = new Set([...Object.keys(repoPkg.dependencies), ...Object.keys(repoPkg.peerDependencies)]);
     expect([...imported].filter((p) => !declared.has(p))).toEqual([]);
     expect(Object.keys(repoPkg.dependencies).filter((p) => !imported.has(p))).toEqual([]);
   });
+
+  it("keeps implementation libraries out of its declarations: a user's type-check reads only the Pulumi SDKs' typings besides the library's", () => {
+    // An internal re-export once took @peculiar/x509's typings (and asn1js', reflect-metadata's, ...)
+    // into every program's type-check, ~100 declaration files, through InternalCA's declarations.
+    expect([...packagesImported(DECLARATION_ENTRIES, [".d.ts"])].sort()).toEqual(["@pulumi/cloudflare", "@pulumi/kubernetes", "@pulumi/pulumi"]);
+  });
 });
+
+/** The package's entry points, as installed. */
+const DECLARATION_ENTRIES = ["dist/components/index.d.ts", "dist/engine/index.d.ts"];
+const JAVASCRIPT_ENTRIES = ["dist/components/index.js", "dist/engine/index.js", "dist/engine/bin.js"];
+
+/** The packages (names, not paths) that the installed package's `entries` reach through their relative imports. */
+function packagesImported(entries: readonly string[], exts: readonly string[]): Set<string> {
+  const pkgRoot = path.join(app, "node_modules", "edge-mtls");
+  const seen = new Set<string>();
+  const imported = new Set<string>();
+  const walk = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = fs.readFileSync(file, "utf8");
+    for (const m of src.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*|import\s+)["']([^"']+)["']/g)) {
+      const spec = m[1] ?? "";
+      if (spec.startsWith(".")) {
+        const base = path.resolve(path.dirname(file), spec);
+        const hit = [...exts.map((e) => base + e), ...exts.map((e) => path.join(base, `index${e}`))].find((c) => fs.existsSync(c));
+        if (!hit) throw new Error(`${path.relative(pkgRoot, file)}: ${spec} is not in the package`);
+        walk(hit);
+      } else if (!spec.startsWith("node:")) {
+        imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : (spec.split("/")[0] ?? spec));
+      }
+    }
+  };
+  for (const e of entries) walk(path.join(pkgRoot, e));
+  return imported;
+}
 
 describe("installing it into a fresh project (offline, README command)", () => {
   it.skipIf(nodeMajor < 22)("prints no EBADENGINE warning on Node 22 or later", () => {
