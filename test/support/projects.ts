@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runStack, type PlanResult } from "../../engine";
+import { EXAMPLES_DIR, ROOT } from "./examples";
 import { pooledProviders } from "./key-pool";
 
-export const ROOT = path.resolve(__dirname, "../..");
-export const EXAMPLES_DIR = path.join(ROOT, "examples");
+export { ROOT };
 
 /** One plannable program: a project folder and one of its stacks. */
 export interface ProjectStack {
