@@ -380,7 +380,7 @@ async function main(): Promise<void> {
     let reps = repsFlag ? Number(repsFlag) : quick ? 1 : n <= 100 ? 3 : 1;
     const prev = rows.at(-1);
     if (n > beforeN && !extra) extra = await extras();
-    if (prev && n >= 300 && !quick && !repsFlag) {
+    if (prev && n >= 300 && !quick) {
       // Project this size and the larger ones from the previous size: one repetition (engine +
       // floor) of each, and the profile run of the engine at the largest.
       const pairS = (m: number): number => ((prev.engine.wallMs + prev.floor.wallMs) / 1000) * (m / prev.n) * 1.1;
@@ -389,13 +389,14 @@ async function main(): Promise<void> {
       const keep = larger.reduce((sum, m) => sum + pairS(m), 0) + profileS(Math.max(n, ...larger));
       const left = budgetS - (performance.now() - started) / 1000 - RESERVED_AFTER_PLANS_S;
       const fit = Math.floor((left - keep) / pairS(n));
-      if (fit < 1 && n >= 1000) {
-        skipped = `N = ${n} skipped: projected ${(pairS(n) + profileS(n)).toFixed(0)} s (with its profile), ${Math.max(0, left).toFixed(0)} s left in the ${budgetS} s budget.`;
+      // N = 1,000 and up runs only if its repetitions (one, or --reps) fit.
+      if (n >= 1000 && fit < (repsFlag ? reps : 1)) {
+        skipped = `N = ${n} skipped: projected ${((repsFlag ? reps : 1) * pairS(n) + profileS(n)).toFixed(0)} s (with its profile), ${Math.max(0, left).toFixed(0)} s left in the ${budgetS} s budget.`;
         log(skipped);
         break;
       }
-      // Medians of up to 3 where they fit: a single run of each side moves by ±20 % on this VM.
-      reps = Math.max(1, Math.min(MAX_REPS, fit));
+      // Medians of up to 3 where they fit (unless --reps says): a single run of each side moves by ±20 % on this VM.
+      if (!repsFlag) reps = Math.max(1, Math.min(MAX_REPS, fit));
     }
     // The generic floor is a second reference; at the largest size it is left out for time.
     await runSize(n, reps, n < 1000);
