@@ -29,7 +29,7 @@ export default defineConfig({
     // The two costliest files (pulumi-loader, package/install) start first, on a fresh checkout too.
     sequence: { sequencer: LongestFirstSequencer },
     reporters: ["default", "./test/support/summary-reporter.ts"],
-    // Generates the suite's RSA key pool once (test/support/key-pool.ts) and a scratch directory for the run.
+    // The suite's RSA key pool (test/support/key-pool.ts; kept between runs) and a scratch directory for the run.
     globalSetup: ["./test/support/global-setup.ts"],
     // Before each file: fresh key pool, and the file's CPU recorded for the summary reporter.
     setupFiles: ["./test/support/per-file.ts"],

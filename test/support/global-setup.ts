@@ -21,11 +21,11 @@ import { ROOT } from "./examples";
 import { POOL_SIZES, readKeyPool, type KeyPool } from "./key-pool";
 
 /** Where the pool is kept between runs (beside the compile cache; `npm ci` starts it afresh). */
-export const KEY_POOL_FILE = path.join(ROOT, "node_modules", ".cache", "edge-mtls", "test-rsa-key-pool.json");
+const KEY_POOL_FILE = path.join(ROOT, "node_modules", ".cache", "edge-mtls", "test-rsa-key-pool.json");
 
 /** A new pool of POOL_SIZES keys, generated concurrently on libuv's thread pool. */
 async function generateKeyPool(): Promise<KeyPool> {
-  const pool: Record<string, string[]> = {};
+  const pool: KeyPool = {};
   const jobs: Array<Promise<void>> = [];
   for (const [bits, count] of Object.entries(POOL_SIZES)) {
     const list: string[] = [];

@@ -10,7 +10,6 @@ import { runStack, type PlanResult } from "../../engine";
 import { EXAMPLES_DIR, ROOT } from "./examples";
 import { pooledProviders } from "./key-pool";
 
-export { ROOT };
 
 /** One plannable program: a project folder and one of its stacks. */
 export interface ProjectStack {

@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanResult, RecordedResource } from "../../engine";
 import { CORRECTIONS, requestProblems } from "../support/cloudflare-openapi";
 import { REQUEST_MAPPINGS, requestFor, type CloudflareRequest } from "../support/cloudflare-request";
-import { allProjectStacks, planAll, ROOT } from "../support/projects";
+import { ROOT } from "../support/examples";
+import { allProjectStacks, planAll } from "../support/projects";
 
 const PROGRAMS = allProjectStacks();
 let plans: Map<string, PlanResult>;

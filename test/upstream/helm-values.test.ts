@@ -15,7 +15,8 @@ import { meshValuesProblems } from "../../components/traefik/validate";
 import { CERT_MANAGER_CHART_VERSION } from "../../components/cert-manager/types";
 import { certManagerChartValues } from "../../components/cert-manager/render";
 import { chartForRelease, helmCoalesce, schemaProblems, validateReleaseValues, vendoredChart } from "../support/helm";
-import { allProjectStacks, exampleStacks, planAll, ROOT } from "../support/projects";
+import { ROOT } from "../support/examples";
+import { allProjectStacks, exampleStacks, planAll } from "../support/projects";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PROGRAMS = allProjectStacks();

@@ -12,7 +12,7 @@ import { CERT_MANAGER_CHART_VERSION } from "../../components/cert-manager/types"
 import { CLOUDFLARED_IMAGE } from "../../components/tunnel/cloudflared";
 import { CERT_MANAGER_CRDS_DIR, CRDS_DIR, crdSource, validateCustomResource } from "../support/crd";
 import { chartDir, vendoredChart } from "../support/helm";
-import { ROOT } from "../support/projects";
+import { ROOT } from "../support/examples";
 
 const minor = (v: string): string => /^v?(\d+\.\d+)\./.exec(v)?.[1] ?? `not a version: ${v}`;
 
