@@ -11,17 +11,28 @@
  * entry point (`@pulumi/pulumi/cmd/run`) with PULUMI_NODEJS_TYPESCRIPT=true, as the CLI's
  * language host does for `runtime.options.typescript`: the SDK registers its ts-node with the
  * example's tsconfig.json and type-checks. The offline engine stands in for the Pulumi engine.
+ *
+ * ts-node writes its output to a disk cache only after the check passed, and a hit skips the
+ * check. Each example's cache is kept between runs under a key of every input of that check
+ * (`typecheckCache`), so an example whose sources, library declarations and installed packages
+ * are all unchanged since a run that checked it is loaded from that output (ts-node's cache path,
+ * as a repeated `pulumi up` is); the program still runs and plans. Which examples were checked
+ * and which reused is printed after the run; EDGE_MTLS_TEST_COLD=1 checks all. The two harness
+ * probes are checked on every run.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EXAMPLES_DIR, exampleNames, readPackage, readProject, ROOT } from "../support/examples";
+import { claimFixedDir, coldRun, hashInputs, installedPackagesRecord, keptResultsDir, keyedDir, type ClaimedDir } from "../support/kept-results";
 import { builtLibrary } from "../support/library-build";
 
 const HOST = path.join(ROOT, "test/support/pulumi-host.cjs");
 const EXAMPLES = exampleNames();
+let claimed: ClaimedDir | undefined;
 let work: string;
 let library: string;
 /** The suite's RSA key pool (test/support/key-pool.ts), for the engine in each host. */
@@ -71,12 +82,12 @@ async function limited<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs the Pulumi SDK's language host on a project directory (see pulumi-host.cjs). */
-function pulumiUp(dir: string, stack: string): Promise<HostResult> {
-  return limited(() => host(dir, stack));
+/** Runs the Pulumi SDK's language host on a project directory (see pulumi-host.cjs), with ts-node's cache in `tsNodeCache`. */
+function pulumiUp(dir: string, stack: string, tsNodeCache: string): Promise<HostResult> {
+  return limited(() => host(dir, stack, tsNodeCache));
 }
 
-function host(dir: string, stack: string): Promise<HostResult> {
+function host(dir: string, stack: string, tsNodeCache: string): Promise<HostResult> {
   const project = readProject(dir);
   const options = typeof project.runtime === "object" ? project.runtime.options : undefined;
   const result = path.join(dir, ".plan.json");
@@ -87,10 +98,11 @@ function host(dir: string, stack: string): Promise<HostResult> {
   env.EDGE_MTLS_RSA_KEYS = rsaKeys;
   // No TS_NODE_* setting of the caller's (TS_NODE_TRANSPILE_ONLY would skip the check). The SDK's
   // ts-node keeps a disk cache of its output (on by default), and a hit skips the type-check; its
-  // default directory is shared by every run on the machine (tmpdir/ts-node-<hash>). This run's own
-  // directory keeps each run's check real and leaves nothing behind.
+  // default directory (tmpdir/ts-node-<hash>) is shared by every run on the machine and keyed by
+  // each file's own source only, so a program would not be checked again after the library's
+  // declarations changed. The caller gives each host a directory of its own (typecheckCache).
   for (const k of Object.keys(env)) if (k.startsWith("TS_NODE_")) delete env[k];
-  env.TS_NODE_CACHE_DIRECTORY = path.join(work, "ts-node-cache");
+  env.TS_NODE_CACHE_DIRECTORY = tsNodeCache;
   const engine = path.join(library, "dist/engine/index.js");
   return new Promise((resolve) => {
     execFile(process.execPath, [HOST, engine, String(project.name), stack, typeof project.main === "string" ? project.main : ".", result], { cwd: dir, env, timeout: 240_000 }, (err, _stdout, stderr) => {
@@ -100,8 +112,38 @@ function host(dir: string, stack: string): Promise<HostResult> {
   });
 }
 
+/** The files in a directory tree (ts-node writes one per compiled file, only after its check passed). */
+function filesIn(dir: string): number {
+  return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, String(f))).isFile()).length : 0;
+}
+
+/**
+ * The ts-node cache directory for an example's host. Kept between runs under a key that covers
+ * every input of the type-check: the example's files (its sources, tsconfig.json and
+ * package.json), the library's package.json and declarations, and the installed packages (npm's
+ * record: @pulumi/*, @types/node, TypeScript, the ts-node the SDK vendors). ts-node's own key
+ * adds the source of each file and the resolved compiler options, so a hit is the same program
+ * with the same options against the same declarations and compiler: a check that passed in an
+ * earlier run and would pass again. Anything else changed means a new key and a real check.
+ * A fresh directory for the run when the work directory is not at its fixed path (another run
+ * holds it, and ts-node's key includes absolute paths) or with EDGE_MTLS_TEST_COLD=1.
+ */
+function typecheckCache(example: string): string {
+  if (!claimed?.stable || coldRun()) return path.join(work, "ts-node-cache", example);
+  const key = crypto
+    .createHash("sha256")
+    .update(hashInputs(EXAMPLES_DIR, [example], (rel) => !rel.split("/").includes("node_modules")))
+    .update(hashInputs(ROOT, ["package.json", "dist"], (rel) => rel === "package.json" || rel.endsWith(".d.ts")))
+    .update(hashInputs(ROOT, [installedPackagesRecord(ROOT)]))
+    .digest("hex");
+  return keyedDir(path.join(keptResultsDir(ROOT), "pulumi-loader-ts-node", example), key);
+}
+
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pulumi-loader-"));
+  // At a fixed path (per checkout) while this run holds it: ts-node's cache key includes absolute paths.
+  const checkout = crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12);
+  claimed = claimFixedDir(path.join(os.tmpdir(), `edge-mtls-pulumi-loader.${checkout}`), path.join(os.tmpdir(), "edge-mtls-pulumi-loader-"));
+  work = claimed.dir;
   library = path.join(work, "edge-mtls");
   rsaKeys = path.join(work, "rsa-keys.json");
   fs.writeFileSync(rsaKeys, JSON.stringify(inject("rsaKeyPool")), { mode: 0o600 });
@@ -109,14 +151,18 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  if (work) fs.rmSync(work, { recursive: true, force: true });
+  claimed?.release();
 });
 
 // Concurrent: each run is its own process (the SDK host and the engine are per process).
 describe.concurrent.each(EXAMPLES)("example %s through Pulumi's TypeScript loader", (example) => {
-  it("type-checks, runs the exported program and plans it without errors", async () => {
+  it("type-checks, runs the exported program and plans it without errors", async ({ task }) => {
     const dir = install(example);
-    const r = await pulumiUp(dir, "example");
+    const cache = typecheckCache(example);
+    const kept = filesIn(cache);
+    const r = await pulumiUp(dir, "example", cache);
+    // Reused: ts-node found every file's output under this key (written after a passing check) and wrote nothing.
+    task.meta.typecheckReused = kept > 0 && filesIn(cache) === kept;
     expect(r.stderr.split("\n").filter((l) => /error TS\d+|Cannot find module|TS2209/.test(l)), "loader errors").toEqual([]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.plan?.project).toBe(String(readProject(dir).name));
@@ -149,10 +195,13 @@ describe.concurrent("the loader check can fail", () => {
       "type-error",
       ['const typeCheckProbe: number = "not a number";', "export = async () => ({ probe: typeCheckProbe });", ""].join("\n"),
     );
-    const r = await pulumiUp(dir, "example");
+    const cache = path.join(work, "ts-node-cache", "type-error-probe");
+    const r = await pulumiUp(dir, "example", cache);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/error TS2322: Type 'string' is not assignable to type 'number'/);
     expect(r.plan).toBeUndefined();
+    // ts-node keeps no output of a program that failed its check: a kept cache never stands for a failed one.
+    expect(filesIn(cache)).toBe(0);
   }, 300_000);
 
   it("a CommonJS default export is never called: the module runs, the exported function does not", async () => {
@@ -167,8 +216,11 @@ describe.concurrent("the loader check can fail", () => {
         "",
       ].join("\n"),
     );
-    const r = await pulumiUp(dir, "example");
+    const cache = path.join(work, "ts-node-cache", "default-export-probe");
+    const r = await pulumiUp(dir, "example", cache);
     expect(r.code, r.stderr).toBe(0);
     expect(r.plan?.resources.map((x) => x.type)).toEqual(["pulumi:pulumi:Stack", "probe:index:ModuleLevel"]);
+    // ...and one output for a program that passed it (index.ts), which a later run with the same inputs may reuse.
+    expect(filesIn(cache)).toBe(1);
   }, 300_000);
 });

@@ -16,11 +16,11 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtLibrary } from "../support/library-build";
+import { manyFilesScratchDir } from "../support/scratch";
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -133,7 +133,8 @@ let packedFiles: string[];
 let install: Run;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mtls-pack-"));
+  // The install writes ~21,000 files (~240 MB): in RAM where the machine allows (test/support/scratch.ts).
+  tmp = manyFilesScratchDir("edge-mtls-pack-", 1024 ** 3);
   app = path.join(tmp, "app");
 
   // `npm run build` (the prepack script), once per run for this file and pulumi-loader.test.ts.

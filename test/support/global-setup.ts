@@ -7,7 +7,7 @@
  *   cache is: RSA-4096 generation (0.3–3 s a key) cost every `vitest run` 8–15 s of CPU before
  *   its first test could start, the whole suite's and a single file's alike. The file is
  *   checked on every run (each key parses as an RSA key of its size, enough of each size) and
- *   regenerated when it does not pass, or when `EDGE_MTLS_TEST_FRESH_KEYS=1`. These keys sign
+ *   regenerated when it does not pass, or when `EDGE_MTLS_TEST_FRESH_KEYS=1` (or `EDGE_MTLS_TEST_COLD=1`). These keys sign
  *   nothing outside the offline engine's test runs; nothing of them is committed.
  * - makes a scratch directory for the run (`inject("runDir")`, removed at the end), where
  *   files coordinate work done once per run (test/support/library-build.ts).
@@ -18,6 +18,7 @@ import * as path from "node:path";
 import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
 import { generatePrivateKeyAsync } from "../../engine/providers/tls";
 import { ROOT } from "./examples";
+import { coldRun } from "./kept-results";
 import { POOL_SIZES, readKeyPool, type KeyPool } from "./key-pool";
 
 /** Where the pool is kept between runs (beside the compile cache; `npm ci` starts it afresh). */
@@ -52,7 +53,7 @@ function writeKeyPool(file: string, pool: KeyPool): void {
 
 /** The kept pool when it passes `readKeyPool`, else a new one (then kept). */
 async function keyPool(): Promise<KeyPool> {
-  if (process.env.EDGE_MTLS_TEST_FRESH_KEYS !== "1") {
+  if (process.env.EDGE_MTLS_TEST_FRESH_KEYS !== "1" && !coldRun()) {
     const kept = readKeyPool(KEY_POOL_FILE);
     if (kept) return kept;
   }

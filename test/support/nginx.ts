@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freePort, waitForPort } from "./pki";
+import { freePorts, waitForPort } from "./pki";
 
 const CANDIDATES = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];
 
@@ -60,11 +60,7 @@ async function launch(bin: string, prefix: string, serverBodies: ReadonlyArray<(
   for (const [name, content] of Object.entries(files)) {
     fs.writeFileSync(path.join(prefix, name), content, { mode: 0o600 });
   }
-  const ports: number[] = [];
-  while (ports.length < serverBodies.length) {
-    const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
+  const ports = await freePorts(serverBodies.length);
   const tmp = (d: string) => path.join(prefix, d);
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"]) fs.mkdirSync(tmp(d));
   const serverLog = (i: number) => tmp(i === 0 ? "logs/error.log" : `logs/server-${i}.log`);

@@ -218,12 +218,29 @@ export async function opensslHandshake(opts: {
   }
 }
 
+/** A free TCP port on 127.0.0.1 (bound, then released). */
 export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error("freePorts(1) returned no port");
   return port;
+}
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1: all bound at once, then released. Ports taken one
+ * at a time can repeat (the kernel may hand a released port out again), and a server given the
+ * same address twice fails to start (workerd exits on the second socket, after the first listens).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  try {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(0, "127.0.0.1", resolve);
+    })));
+    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()))));
+  }
 }
 
 async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePorts } from "./pki";
 
 /** Path of the workerd binary shipped in the npm package. */
 export function workerdBinary(): string {
@@ -16,18 +17,6 @@ export function workerdBinary(): string {
   const bin = path.join(pkg, "bin", "workerd");
   if (!fs.existsSync(bin)) throw new Error(`workerd binary not found at ${bin} (is the workerd devDependency installed?)`);
   return bin;
-}
-
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A Cap'n Proto text literal (only for short plain values; PEMs and code go in files via `embed`). */
@@ -76,8 +65,9 @@ export async function startWorkerd(config: WorkerdConfig): Promise<WorkerdRun> {
   for (const [name, content] of Object.entries(config.files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
   const ports: Record<string, number> = {};
   const sockets: string[] = [];
+  const free = await freePorts(Object.keys(config.sockets).length);
   for (const [name, s] of Object.entries(config.sockets)) {
-    ports[name] = await freePort();
+    ports[name] = free.shift() ?? 0;
     sockets.push(`(name = ${capnpString(name)}, address = ${capnpString(`127.0.0.1:${ports[name]}`)}, http = (${s.http ?? ""}), service = ${capnpString(s.service)})`);
   }
   const text = [
