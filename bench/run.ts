@@ -65,8 +65,8 @@ const runSuite = !quick && !process.argv.includes("--no-suite");
 /**
  * Seconds the budget keeps for what runs after the plan sizes: the handshakes (2 servers × 2
  * chains × 2 modes × 3 runs × 2 s, plus minting, start-ups and the Go server's build) and openssl
- * speed (about 90 s here), and `npm test` when it is timed (92–110 s on the idle machine after the
- * kept key pool and the incremental build; 122–141 s before).
+ * speed (about 90 s here), and `npm test` when it is timed (76–102 s on the idle machine with the
+ * results kept between runs, test/support/kept-results.ts; 105–125 s with none of them).
  */
 const RESERVED_AFTER_PLANS_S = 90 + (runSuite ? 130 : 0);
 /** The most repetitions of a plan size (medians); N = 300 and 1,000 get as many as the budget fits. */
@@ -86,6 +86,8 @@ interface SuiteResult {
   cpuS: number;
   loadAtStart: number;
   summary: string;
+  /** The line the summary reporter prints on the loader test's type-checks: how many ran, how many were reused. */
+  typechecks: string | undefined;
 }
 
 /** Runs `npm test` (vitest run) as a child and measures its wall time and the CPU of its whole process tree. */
@@ -103,7 +105,8 @@ function measureSuite(): SuiteResult {
   });
   const wallS = (performance.now() - t0) / 1000;
   const summary = /^(\d+ passed, \d+ failed, \d+ skipped)$/m.exec(out)?.[1] ?? "see the vitest output";
-  return { wallS, cpuS: processCpu().children - cpu0, loadAtStart, summary };
+  const typechecks = /^Pulumi loader type-checks \([^)]*\): (\d+ checked in this run, \d+ reused)/m.exec(out)?.[1];
+  return { wallS, cpuS: processCpu().children - cpu0, loadAtStart, summary, typechecks };
 }
 
 type PlanMode = "engine" | "floor" | "floor-generic";
@@ -546,7 +549,7 @@ async function main(): Promise<void> {
       ? [
           "## The test suite",
           "",
-          `\`npm test\` (vitest run, the whole suite: ${suite.summary}), run by the bench after everything else: **${f1(suite.wallS)} s wall**, ${f1(suite.cpuS)} s CPU (user + system of vitest, its workers and every process they start), load average ${f1(suite.loadAtStart)} at its start. On ${cpus.length} cores the wall time cannot go below CPU / ${cpus.length}. Where the CPU goes: the list vitest prints after the run (test/support/per-file.ts), and README.md § Test suite cost.`,
+          `\`npm test\` (vitest run, the whole suite: ${suite.summary}), run by the bench after everything else: **${f1(suite.wallS)} s wall**, ${f1(suite.cpuS)} s CPU (user + system of vitest, its workers and every process they start), load average ${f1(suite.loadAtStart)} at its start. On ${cpus.length} cores the wall time cannot go below CPU / ${cpus.length}. Where the CPU goes: the list vitest prints after the run (test/support/per-file.ts), and README.md § Test suite cost. The Pulumi loader test's example type-checks in this run: ${suite.typechecks ?? "not reported"} from an earlier run with identical inputs (test/support/kept-results.ts; a run with \`EDGE_MTLS_TEST_COLD=1\` reuses nothing: README.md § Test suite cost gives both).`,
           "",
         ]
       : []),

@@ -112,6 +112,9 @@ function host(dir: string, stack: string, tsNodeCache: string): Promise<HostResu
   });
 }
 
+/** The inputs every example's check shares (the library's package.json and declarations, the installed packages), hashed once per run. */
+let sharedInputs: string | undefined;
+
 /** The files in a directory tree (ts-node writes one per compiled file, only after its check passed). */
 function filesIn(dir: string): number {
   return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, String(f))).isFile()).length : 0;
@@ -130,11 +133,12 @@ function filesIn(dir: string): number {
  */
 function typecheckCache(example: string): string {
   if (!claimed?.stable || coldRun()) return path.join(work, "ts-node-cache", example);
+  const record = installedPackagesRecord(ROOT).split(path.sep).join("/");
+  sharedInputs ??= hashInputs(ROOT, ["package.json", "dist", record], (rel) => rel === "package.json" || rel === record || (rel.startsWith("dist/") && rel.endsWith(".d.ts")));
   const key = crypto
     .createHash("sha256")
     .update(hashInputs(EXAMPLES_DIR, [example], (rel) => !rel.split("/").includes("node_modules")))
-    .update(hashInputs(ROOT, ["package.json", "dist"], (rel) => rel === "package.json" || rel.endsWith(".d.ts")))
-    .update(hashInputs(ROOT, [installedPackagesRecord(ROOT)]))
+    .update(sharedInputs)
     .digest("hex");
   return keyedDir(path.join(keptResultsDir(ROOT), "pulumi-loader-ts-node", example), key);
 }
