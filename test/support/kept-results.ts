@@ -10,7 +10,9 @@
  *
  * Every key covers the installed packages through npm's record of `node_modules`
  * (`node_modules/.package-lock.json`, rewritten by every `npm ci` and `npm install`), so an
- * upgrade, a downgrade or a fresh install invalidates everything kept.
+ * upgrade, a downgrade or a fresh install invalidates everything kept. A file edited by hand
+ * inside `node_modules` (npm records versions and integrity, not the files on disk) is not seen:
+ * run with `EDGE_MTLS_TEST_COLD=1` after one.
  *
  * `EDGE_MTLS_TEST_COLD=1` reuses nothing (nor the kept RSA key pool): every check and the build
  * run as on a fresh checkout.
