@@ -73,11 +73,24 @@ const RESERVED_AFTER_PLANS_S = 90 + (runSuite ? 130 : 0);
 const MAX_REPS = 3;
 
 /** The machine's CPU time so far, in clock ticks (/proc/stat `cpu` line): all states, and stolen by the hypervisor. */
-function machineTicks(): { total: number; steal: number } {
+function machineTicks(): { total: number; steal: number; idle: number } {
   const line = fs.readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith("cpu ")) ?? "";
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
-  return { total: v.slice(0, 8).reduce((a, b) => a + b, 0), steal: v[7] ?? 0 };
+  return { total: v.slice(0, 8).reduce((a, b) => a + b, 0), steal: v[7] ?? 0, idle: (v[3] ?? 0) + (v[4] ?? 0) };
+}
+
+/**
+ * The share of the machine's CPU time that other processes used (not idle, not stolen) while
+ * the bench waited `ms` doing nothing: whether the machine is shared right now. The load
+ * average cannot tell: it decays over minutes, so a job that just ended still shows.
+ */
+async function othersBusyShare(ms: number): Promise<number> {
+  const a = machineTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = machineTicks();
+  const total = b.total - a.total;
+  return total > 0 ? (total - (b.idle - a.idle) - (b.steal - a.steal)) / total : 0;
 }
 const ticksAtStart = machineTicks();
 
@@ -330,6 +343,7 @@ function speedSection(speed: string[]): string[] {
 async function main(): Promise<void> {
   log(`work dir ${work}; sizes ${sizes.join(", ")}; budget ${budgetS}s`);
   const load = os.loadavg();
+  const othersBusy = await othersBusyShare(3000);
   // The floors replay the engine's own resources (types, names, parents, inputs) of one service, per fleet design.
   const runs: Record<FleetCallers, PlanRun> = {
     identities: { callers: "identities", shape: path.join(work, "shape-identities.json") },
@@ -439,8 +453,8 @@ async function main(): Promise<void> {
     "",
     `- ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
     `- Node ${process.version}, ${opensslVersion}`,
-    `- Load average at start ${load.map(f1).join(" / ")}, at end ${endLoad.map(f1).join(" / ")} (1 / 5 / 15 min).` +
-      (load[0] !== undefined && load[0] > cpus.length * 0.5
+    `- Other processes used ${(othersBusy * 100).toFixed(0)} % of the machine's CPU in the 3 s before the bench started (/proc/stat, the bench idle). Load average at start ${load.map(f1).join(" / ")}, at end ${endLoad.map(f1).join(" / ")} (1 / 5 / 15 min; it decays over minutes, so it also shows jobs that had just ended).` +
+      (othersBusy > 0.25
         ? " **The machine was shared while this ran** (other jobs used the same cores): absolute times are inflated and noisy. Every baseline runs interleaved with its subject in the same run, so read the ratios, not the absolute numbers."
         : ""),
     `- CPU time stolen by the hypervisor during the run: ${pct(stealShare)} of the machine's CPU time (/proc/stat). On a virtual machine the same run can take noticeably longer from one hour to the next; each ratio below compares runs made minutes apart, interleaved.`,
