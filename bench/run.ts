@@ -66,7 +66,7 @@ const runSuite = !quick && !process.argv.includes("--no-suite");
  * Seconds the budget keeps for what runs after the plan sizes: the handshakes (2 servers × 2
  * chains × 2 modes × 3 runs × 2 s, plus minting, start-ups and the Go server's build) and openssl
  * speed (about 90 s here), and `npm test` when it is timed (76–102 s on the idle machine with the
- * results kept between runs, test/support/kept-results.ts; 105–125 s with none of them).
+ * results kept between runs, test/support/kept-results.ts; 102–126 s with none of them).
  */
 const RESERVED_AFTER_PLANS_S = 90 + (runSuite ? 130 : 0);
 /** The most repetitions of a plan size (medians); N = 300 and 1,000 get as many as the budget fits. */
