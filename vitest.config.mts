@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { defineConfig } from "vitest/config";
+import { coldRun } from "./test/support/kept-results";
 import LongestFirstSequencer from "./test/support/sequencer.mts";
 
 // V8's code cache for every Node process of the run (vitest workers, tsc, ts-node, npm, the CLI):
@@ -37,7 +38,7 @@ export default defineConfig({
     // disk between runs, keyed by the file's content and the config (node_modules/.experimental-vitest-cache,
     // so `npm ci` starts it afresh): measured 4.6 s less CPU in vitest's main process and about
     // 10 s less in all. EDGE_MTLS_TEST_COLD=1 (test/support/kept-results.ts) transforms everything again.
-    experimental: { fsModuleCache: process.env.EDGE_MTLS_TEST_COLD !== "1" },
+    experimental: { fsModuleCache: !coldRun() },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -7,8 +7,9 @@
  *   cache is: RSA-4096 generation (0.3–3 s a key) cost every `vitest run` 8–15 s of CPU before
  *   its first test could start, the whole suite's and a single file's alike. The file is
  *   checked on every run (each key parses as an RSA key of its size, enough of each size) and
- *   regenerated when it does not pass, or when `EDGE_MTLS_TEST_FRESH_KEYS=1` (or `EDGE_MTLS_TEST_COLD=1`). These keys sign
- *   nothing outside the offline engine's test runs; nothing of them is committed.
+ *   regenerated when it does not pass, or when `EDGE_MTLS_TEST_FRESH_KEYS=1` (or
+ *   `EDGE_MTLS_TEST_COLD=1`). These keys sign nothing outside the offline engine's test runs;
+ *   nothing of them is committed.
  * - makes a scratch directory for the run (`inject("runDir")`, removed at the end), where
  *   files coordinate work done once per run (test/support/library-build.ts).
  */
@@ -18,11 +19,11 @@ import * as path from "node:path";
 import type { TestProject } from "vitest/node" with { "resolution-mode": "import" };
 import { generatePrivateKeyAsync } from "../../engine/providers/tls";
 import { ROOT } from "./examples";
-import { coldRun } from "./kept-results";
+import { coldRun, keptResultsDir } from "./kept-results";
 import { POOL_SIZES, readKeyPool, type KeyPool } from "./key-pool";
 
 /** Where the pool is kept between runs (beside the compile cache; `npm ci` starts it afresh). */
-const KEY_POOL_FILE = path.join(ROOT, "node_modules", ".cache", "edge-mtls", "test-rsa-key-pool.json");
+const KEY_POOL_FILE = path.join(keptResultsDir(ROOT), "test-rsa-key-pool.json");
 
 /** A new pool of POOL_SIZES keys, generated concurrently on libuv's thread pool. */
 async function generateKeyPool(): Promise<KeyPool> {

@@ -41,11 +41,14 @@ interface BuildStamp {
   buildInfo: string;
 }
 
-/** The build's inputs now, and the build info `dist/` holds (empty when there is none). */
-function currentStamp(): BuildStamp {
-  const inputs = hashInputs(ROOT, ["components", "engine", "tsconfig.json", "tsconfig.build.json", "package.json", installedPackagesRecord(ROOT)], (rel) => !rel.endsWith(".test.ts"));
-  const buildInfo = fs.existsSync(BUILD_INFO) ? hashInputs(DIST, [path.basename(BUILD_INFO)]) : "";
-  return { inputs, buildInfo };
+/** The hash of the build's inputs now. */
+function buildInputs(): string {
+  return hashInputs(ROOT, ["components", "engine", "tsconfig.json", "tsconfig.build.json", "package.json", installedPackagesRecord(ROOT)], (rel) => !rel.endsWith(".test.ts"));
+}
+
+/** The hash of the build info `dist/` holds (empty when there is none). */
+function buildInfoHash(): string {
+  return fs.existsSync(BUILD_INFO) ? hashInputs(DIST, [path.basename(BUILD_INFO)]) : "";
 }
 
 /** True when `dist/` was built by a test run from exactly the current inputs and not rebuilt since. */
@@ -54,8 +57,8 @@ function upToDate(): boolean {
   if (!["components/index.js", "components/index.d.ts", "engine/index.js", "engine/index.d.ts", "engine/bin.js"].every((f) => fs.existsSync(path.join(DIST, f)))) return false;
   try {
     const kept = JSON.parse(fs.readFileSync(STAMP, "utf8")) as Partial<BuildStamp>;
-    const now = currentStamp();
-    return kept.inputs === now.inputs && kept.buildInfo === now.buildInfo && now.buildInfo !== "";
+    const buildInfo = buildInfoHash();
+    return buildInfo !== "" && kept.buildInfo === buildInfo && kept.inputs === buildInputs();
   } catch {
     return false;
   }
@@ -75,10 +78,10 @@ async function build(): Promise<BuildResult> {
   try {
     fs.rmSync(STAMP, { force: true });
     // The inputs as the build reads them (an edit during the build is not credited to it).
-    const { inputs } = currentStamp();
+    const inputs = buildInputs();
     const { stdout, stderr } = await promisify(execFile)("npm", ["run", "build"], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
     fs.mkdirSync(path.dirname(STAMP), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(STAMP, JSON.stringify({ inputs, buildInfo: currentStamp().buildInfo } satisfies BuildStamp));
+    fs.writeFileSync(STAMP, JSON.stringify({ inputs, buildInfo: buildInfoHash() } satisfies BuildStamp));
     return { code: 0, output: `${stdout}${stderr}`, ms: Date.now() - started };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; code?: number };
